@@ -1,0 +1,27 @@
+import { createHash } from 'node:crypto';
+import type { Task } from './task.js';
+import { TRAINER_VERSION } from './task.js';
+
+/** JSON with object keys sorted at every level: equal values give equal strings. */
+export function canonicalJson(value: unknown): string {
+  return JSON.stringify(sortKeys(value));
+}
+
+function sortKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(sortKeys);
+  if (value !== null && typeof value === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const k of Object.keys(value).sort()) out[k] = sortKeys((value as Record<string, unknown>)[k]);
+    return out;
+  }
+  return value;
+}
+
+export function shortHash(text: string, length = 16): string {
+  return createHash('sha256').update(text).digest('hex').slice(0, length);
+}
+
+/** A task's id: a hash of its canonical JSON and the trainer version, so new numerics get new ids. */
+export function taskId(task: Task): string {
+  return shortHash(`${TRAINER_VERSION}\n${canonicalJson(task)}`);
+}

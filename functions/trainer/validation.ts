@@ -1,0 +1,57 @@
+/**
+ * Schemas for everything that crosses a boundary into the trainer, with messages that name the
+ * field and say how to fix it.
+ */
+import { z } from 'zod';
+import { DEFAULT_OPTIONS } from './task.js';
+
+/** A message that says "is required" when the value is missing and `text` otherwise. */
+const msg = (text: string) => (iss: { input?: unknown }) => (iss.input === undefined ? 'is required' : text);
+
+const int = (what: string, min: number) =>
+  z.number({ error: msg(`must be a number (${what})`) })
+    .int({ error: msg(`must be an integer (${what})`) })
+    .min(min, { error: `must be ≥ ${min} (${what})` });
+const positive = (what: string) =>
+  z.number({ error: msg(`must be a number (${what})`) })
+    .refine((v) => Number.isFinite(v) && v > 0, { error: `must be a finite number > 0 (${what})` });
+
+export const lambdaSchema = positive('a regularization strength λ, e.g. 1e-3');
+export const regSchema = z.enum(['l1', 'l2'], { error: msg('must be "l1" or "l2"') });
+
+/** Training options; each field optional, defaulting to the protocol. */
+export const trainingOptionsShape = {
+  inputDim: int('input dimension D', 1).max(1000).default(DEFAULT_OPTIONS.inputDim),
+  hidden: int('hidden units H', 1).max(1000).default(DEFAULT_OPTIONS.hidden),
+  separation: z.number().refine(Number.isFinite, { error: 'must be a finite number (class separation s)' })
+    .default(DEFAULT_OPTIONS.separation),
+  sigma: positive('class std σ').default(DEFAULT_OPTIONS.sigma),
+  valSize: int('validation patterns per seed', 1).default(DEFAULT_OPTIONS.valSize),
+  standardize: z.boolean({ error: msg('must be true or false') }).default(DEFAULT_OPTIONS.standardize),
+  learningRate: positive('learning rate η').default(DEFAULT_OPTIONS.learningRate),
+  epochs: int('training epochs', 1).default(DEFAULT_OPTIONS.epochs),
+  batchSize: int('mini-batch size B; use a value ≥ N for full batch', 1).default(DEFAULT_OPTIONS.batchSize),
+  regularizeBiases: z.boolean({ error: msg('must be true or false') }).default(DEFAULT_OPTIONS.regularizeBiases),
+};
+
+export const taskSchema = z.strictObject({
+  n: int('training patterns N', 2),
+  seed: int('replicate seed', 0).max(0xffffffff, { error: 'must be ≤ 4294967295 (replicate seed)' }),
+  initFactor: positive('init variance factor f'),
+  reg: regSchema,
+  lambdas: z.array(lambdaSchema, { error: msg('must be a list of λ values, e.g. [1e-4, 1e-3]') })
+    .min(1, { error: 'must list at least one λ' }),
+  ...trainingOptionsShape,
+});
+
+/** One line naming the first problem: `root.path.to[0].field: message`. */
+export function describeIssue(error: z.ZodError, root: string): string {
+  const issue = error.issues[0];
+  if (!issue) return `${root}: invalid`;
+  let path = root;
+  for (const part of issue.path) path += typeof part === 'number' ? `[${part}]` : `${path ? '.' : ''}${String(part)}`;
+  if (issue.code === 'unrecognized_keys') {
+    return `${path}: unknown field ${issue.keys.map((k) => `"${k}"`).join(', ')}; remove it or check its spelling`;
+  }
+  return `${path}: ${issue.message}`;
+}
