@@ -74,10 +74,15 @@ export interface ObjectIO {
  * Stores `result` under `key` unless an identical one is there; a different one is a loud error.
  * Returns 'written' or 'identical'.
  */
-export async function writeOnce(io: ObjectIO, key: string, result: TaskResult): Promise<'written' | 'identical'> {
+export async function writeOnce(
+  io: ObjectIO,
+  key: string,
+  result: TaskResult,
+  where: string = key,
+): Promise<'written' | 'identical'> {
   const existing = await io.read(key);
   if (existing === undefined && (await io.createExclusive(key, serializeResult(result)))) return 'written';
-  const stored = parseResult(existing ?? (await io.read(key)) ?? '', key);
-  if (stored.digest !== result.digest) throw new ResultConflictError(key, stored.digest, result.digest);
+  const stored = parseResult(existing ?? (await io.read(key)) ?? '', where);
+  if (stored.digest !== result.digest) throw new ResultConflictError(where, stored.digest, result.digest);
   return 'identical';
 }

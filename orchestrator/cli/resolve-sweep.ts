@@ -1,0 +1,11 @@
+import type { ResultStore } from '../store/result-store.js';
+import { UsageError } from './errors.js';
+
+/** The sweep id given, or the store's only sweep. */
+export async function resolveSweep(store: ResultStore, given: string | undefined): Promise<string> {
+  if (given) return given;
+  const sweeps = await store.listSweeps();
+  if (sweeps.length === 1) return sweeps[0];
+  if (sweeps.length === 0) throw new UsageError(`--store: no sweeps in ${store.location}; run one first or check the path`);
+  throw new UsageError(`--sweep: ${store.location} holds ${sweeps.length} sweeps (${sweeps.join(', ')}); name one with --sweep`);
+}

@@ -1,0 +1,54 @@
+/** report.html: one self-contained page with the tables, warnings and inline SVG figures. */
+import type { Analysis } from '../analysis/analyze.js';
+import type { FailureRecord } from '../store/result-store.js';
+import { slopeText } from './figures.js';
+
+const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+const e = (v: number | null) => (v === null ? '—' : v.toExponential(2));
+
+export interface HtmlInput {
+  analysis: Analysis;
+  figures: { name: string; caption: string; svg: string }[];
+  failures: FailureRecord[];
+}
+
+export function reportHtml({ analysis, figures, failures }: HtmlInput): string {
+  const protocolRows = Object.entries(analysis.protocol)
+    .map(([k, v]) => `<tr><th>${esc(k)}</th><td>${esc((v as unknown[]).join(', '))}</td></tr>`)
+    .join('');
+  const groups = analysis.groups
+    .map((g) => {
+      const rows = g.points
+        .map((p) => `<tr><td>${p.n}</td><td>${e(p.meanLambdaStar)}</td><td>${e(p.semLambdaStar)}</td><td>${e(p.meanSubgridLambdaStar)}</td><td>${p.seeds}</td><td>${p.edgeCount}</td></tr>`)
+        .join('');
+      const warnings = g.warnings.map((w) => `<p class="warn">⚠ ${esc(w)}</p>`).join('');
+      return `<h3>${esc(g.label)}</h3>
+<p>log-log ${esc(slopeText(g.slope))} (95 % CI) · all (N, seed) points: ${esc(slopeText(g.slopeAllPoints))} · without grid-edge N: ${esc(slopeText(g.slopeWithoutEdges))}</p>${warnings}
+<table><tr><th>N</th><th>mean λ*</th><th>SEM</th><th>sub-grid λ*</th><th>seeds</th><th>on grid edge</th></tr>${rows}</table>`;
+    })
+    .join('\n');
+  const failed = failures.length
+    ? `<h2>Failed tasks</h2><table><tr><th>task</th><th>attempts</th><th>error</th></tr>${failures
+        .map((f) => `<tr><td>${f.taskId}</td><td>${f.attempts}</td><td>${esc(f.message)}</td></tr>`)
+        .join('')}</table>`
+    : '';
+  const missing = analysis.tasks.missing.length
+    ? `<p class="warn">⚠ ${analysis.tasks.missing.length} of ${analysis.tasks.planned} tasks have no result; the numbers below use the rest.</p>`
+    : '';
+  const figs = figures.map((f) => `<figure>${f.svg}<figcaption>${esc(f.caption)}</figcaption></figure>`).join('\n');
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>lambdastar · ${esc(analysis.name ?? analysis.sweepId)}</title>
+<style>body{font:14px/1.45 system-ui,sans-serif;max-width:1100px;margin:2em auto;padding:0 1em}table{border-collapse:collapse;margin:.5em 0}
+td,th{border:1px solid #ccc;padding:2px 8px;text-align:right}th{background:#f4f4f4}.warn{color:#a40}figure{display:inline-block;margin:1em}</style></head>
+<body><h1>λ* sweep ${esc(analysis.name ?? '')} <small>${esc(analysis.sweepId)}</small></h1>
+<p>${analysis.tasks.withResult} of ${analysis.tasks.planned} tasks · trainer ${esc(analysis.trainerVersion)} · λ grid ${e(Math.min(...analysis.lambdaGrid))} … ${e(Math.max(...analysis.lambdaGrid))} (${analysis.lambdaGrid.length} values)</p>
+${missing}
+<h2>Protocol</h2><table>${protocolRows}</table>
+<h2>λ* and slopes</h2>
+${groups}
+<h2>Figures</h2>
+${figs}
+${failed}
+</body></html>
+`;
+}

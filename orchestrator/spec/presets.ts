@@ -1,0 +1,38 @@
+/** Named sweeps: `quick`, and the thesis' experiments (PROTOCOL §8–9) on both λ grids. */
+import type { SpecInput } from './spec-schema.js';
+import { EXTENDED_LAMBDAS, INITIAL_N, LATER_N, THESIS_LAMBDAS } from './grids.js';
+
+const thesis: Record<string, Omit<SpecInput, 'lambdas'>> = {
+  'thesis-fig1': { description: 'Fig. 1: loss against λ at N = 3240, L2, factor 1', n: [3240] },
+  'thesis-fig2': { description: 'Fig. 2: λ* against N on the initial N grid, L2, factor 1', n: INITIAL_N },
+  'thesis-fig3': { description: 'Fig. 3: λ* against N on the later grid for init factors 0.1, 1, 10', n: LATER_N, initFactors: [0.1, 1, 10] },
+  'thesis-fig4': { description: 'Fig. 4: λ* against N on the later grid, L1 against L2', n: LATER_N, regs: ['l1', 'l2'] },
+};
+
+export const PRESETS: Record<string, SpecInput> = {
+  quick: {
+    description: 'A real but small sweep: 6 N, the extended λ grid, 8 seeds, full protocol (~1 min on 2 cores)',
+    n: [40, 80, 160, 320, 640, 1280],
+    lambdas: EXTENDED_LAMBDAS,
+    seeds: 8,
+    valSize: 5000,
+  },
+};
+for (const [name, spec] of Object.entries(thesis)) {
+  PRESETS[name] = { name, seeds: 10, ...spec, lambdas: THESIS_LAMBDAS };
+  PRESETS[`${name}-ext`] = { ...spec, name: `${name}-ext`, seeds: 10, lambdas: EXTENDED_LAMBDAS, description: `${spec.description} (extended λ grid)` };
+}
+PRESETS.quick.name = 'quick';
+
+export class UnknownPresetError extends Error {
+  readonly code = 'UNKNOWN_PRESET';
+  constructor(name: string) {
+    super(`--preset: unknown preset "${name}"; choose one of ${Object.keys(PRESETS).join(', ')}`);
+  }
+}
+
+export function preset(name: string): SpecInput {
+  const spec = PRESETS[name];
+  if (!spec) throw new UnknownPresetError(name);
+  return spec;
+}

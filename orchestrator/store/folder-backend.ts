@@ -1,0 +1,69 @@
+/**
+ * Objects as files under a root folder. Every write goes to a temporary file first; a result then
+ * appears by `link` (atomic, and fails if the name exists), so a killed process never leaves a
+ * partial file under a result's name.
+ */
+import { randomBytes } from 'node:crypto';
+import { link, mkdir, readdir, readFile, rename, unlink, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import type { ObjectBackend } from './object-backend.js';
+
+export class FolderBackend implements ObjectBackend {
+  constructor(private readonly root: string) {}
+
+  private path(key: string): string {
+    return join(this.root, ...key.split('/').filter(Boolean));
+  }
+
+  private async writeTemp(path: string, body: string): Promise<string> {
+    await mkdir(dirname(path), { recursive: true });
+    const temp = `${path}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
+    await writeFile(temp, body);
+    return temp;
+  }
+
+  async read(key: string): Promise<string | undefined> {
+    try {
+      return await readFile(this.path(key), 'utf8');
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      throw err;
+    }
+  }
+
+  async createExclusive(key: string, body: string): Promise<boolean> {
+    const path = this.path(key);
+    const temp = await this.writeTemp(path, body);
+    try {
+      await link(temp, path);
+      return true;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'EEXIST') return false;
+      throw err;
+    } finally {
+      await unlink(temp);
+    }
+  }
+
+  async put(key: string, body: string): Promise<void> {
+    const path = this.path(key);
+    await rename(await this.writeTemp(path, body), path);
+  }
+
+  async *listNames(dir: string): AsyncIterable<string> {
+    for (const entry of await this.entries(dir)) if (entry.isFile()) yield entry.name;
+  }
+
+  async listFolders(dir: string): Promise<string[]> {
+    return (await this.entries(dir)).filter((e) => e.isDirectory()).map((e) => e.name);
+  }
+
+  private async entries(dir: string) {
+    try {
+      return await readdir(this.path(dir), { withFileTypes: true });
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
+      throw err;
+    }
+  }
+}

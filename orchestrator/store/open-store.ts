@@ -1,0 +1,41 @@
+/** Maps `--store` to a result store: `s3://bucket/prefix` or a local folder (default ./runs). */
+import { statSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { FolderBackend } from './folder-backend.js';
+import { ObjectResultStore } from './object-result-store.js';
+import type { ResultStore } from './result-store.js';
+
+export class StoreLocationError extends Error {
+  readonly code = 'BAD_STORE';
+}
+
+export interface StoreOptions {
+  /** Opens an s3:// location (the S3 adapter's factory; injected so the folder path needs no SDK). */
+  openS3?: (bucket: string, prefix: string, location: string) => ResultStore;
+}
+
+export function parseS3Url(location: string): { bucket: string; prefix: string } {
+  const m = /^s3:\/\/([^/]+)\/?(.*)$/.exec(location);
+  if (!m || !m[1]) throw new StoreLocationError(`--store: "${location}" is not an S3 URL; write it as s3://bucket/prefix`);
+  return { bucket: m[1], prefix: m[2].replace(/\/+$/, '') };
+}
+
+export function openStore(location: string, opts: StoreOptions = {}): ResultStore {
+  if (location.startsWith('s3://')) {
+    const { bucket, prefix } = parseS3Url(location);
+    if (!opts.openS3) throw new StoreLocationError('--store: S3 stores are not available in this build');
+    return opts.openS3(bucket, prefix, location);
+  }
+  const root = resolve(location);
+  try {
+    if (!statSync(root).isDirectory()) {
+      throw new StoreLocationError(`--store: ${location} is a file, not a folder; point --store at a folder (it is created if missing)`);
+    }
+  } catch (err) {
+    if (err instanceof StoreLocationError) throw err;
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') {
+      throw new StoreLocationError(`--store: cannot use ${location} (${(err as Error).message}); point --store at a writable folder`);
+    }
+  }
+  return new ObjectResultStore(new FolderBackend(root), '', location);
+}

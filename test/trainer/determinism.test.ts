@@ -1,0 +1,54 @@
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { describe, expect, test } from 'vitest';
+import { runTask } from '../../functions/trainer/run-task.js';
+import type { Task, TaskResult } from '../../functions/trainer/task.js';
+import { withDefaults } from '../../functions/trainer/task.js';
+
+const tasks: Task[] = [
+  withDefaults({ n: 108, seed: 3, initFactor: 1, reg: 'l2', lambdas: [1e-3, 1e-2], epochs: 50, valSize: 500 }),
+  withDefaults({ n: 50, seed: 0, initFactor: 10, reg: 'l1', lambdas: [1e-4, 2e-3], epochs: 40, valSize: 400, batchSize: 10 }),
+  withDefaults({ n: 32, seed: 7, initFactor: 0.1, reg: 'l2', lambdas: [4e-3], epochs: 30, valSize: 300, batchSize: 1000, standardize: false, regularizeBiases: true }),
+];
+
+// Pinned so that any change to the numerics is noticed; a deliberate change bumps TRAINER_VERSION
+// and these values together.
+const GOLDEN = [
+  '936a0d3cfb3c26bd030610630bd8b52bb1712a9d7895720cb82ef23b3fb8cc63',
+  '7f2566fec6c88ade82db2b094276addeda92ebfe8b636fa8c0ef1770f9ba2379',
+  '107a2a5e60bb98bfe33c5b63e4cceeb2dec0b5329468aac42d7eb110dafb9283',
+];
+
+function inWorker(task: Task): Promise<TaskResult> {
+  const worker = new Worker(resolve('dist/pool-worker.mjs'));
+  return new Promise((res, rej) => {
+    worker.once('message', (reply: { ok: boolean; result?: TaskResult; message?: string }) => {
+      void worker.terminate();
+      if (reply.ok && reply.result) res(reply.result);
+      else rej(new Error(reply.message));
+    });
+    worker.once('error', rej);
+    worker.postMessage({ seq: 1, id: 'x', task });
+  });
+}
+
+describe('determinism', () => {
+  test('golden digests', () => {
+    expect(tasks.map((t) => runTask(t).digest)).toEqual(GOLDEN);
+  });
+
+  test('the same task gives the same digest in-process, in a worker thread and in the bundled Lambda handler', async () => {
+    const { handler } = (await import(pathToFileURL(resolve('dist/trainer/index.mjs')).href)) as {
+      handler: (e: unknown) => Promise<{ ok: boolean; results: { digest: string }[] }>;
+    };
+    const { taskId } = await import('../../functions/trainer/ids.js');
+    for (const task of tasks) {
+      const local = runTask(task).digest;
+      expect((await inWorker(task)).digest).toBe(local);
+      const response = await handler({ tasks: [{ id: taskId(task), task }], inline: true });
+      expect(response.ok).toBe(true);
+      expect(response.results[0].digest).toBe(local);
+    }
+  });
+});
