@@ -28,7 +28,7 @@ export function lossVsLambda(analysis: Analysis, n: number): VegaLiteSpec {
     ...SIZE,
     title: `Loss against λ at N = ${n} (mean ± SEM over seeds)`,
     data: { values: rows },
-    encoding: { x, color: { field: 'series', type: 'nominal', title: null } },
+    encoding: { x, color: { field: 'series', type: 'nominal', title: null, legend: { orient: 'bottom', columns: 2, labelLimit: 0 } } },
     layer: [
       { mark: { type: 'area', opacity: 0.2 }, encoding: { y: { field: 'lo', type: 'quantitative', title: 'cross-entropy loss', scale: { zero: false } }, y2: { field: 'hi' } } },
       { mark: { type: 'line', point: true }, encoding: { y: { field: 'loss', type: 'quantitative' } } },
@@ -66,7 +66,7 @@ export function lambdaStarVsN(groups: GroupAnalysis[], opts: StarChartOptions): 
   }
   const scale = opts.scale === 'log' ? { type: 'log' } : { zero: false };
   const x = { field: 'n', type: 'quantitative', scale, title: 'N (training patterns)' };
-  const color = { field: 'series', type: 'nominal', title: null, legend: { orient: 'bottom', columns: 1 } };
+  const color = { field: 'series', type: 'nominal', title: null, legend: { orient: 'bottom', columns: 1, labelLimit: 0 } };
   return {
     ...SIZE,
     title: opts.title,
