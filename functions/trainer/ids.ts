@@ -21,7 +21,13 @@ export function shortHash(text: string, length = 16): string {
   return createHash('sha256').update(text).digest('hex').slice(0, length);
 }
 
+/** Every field of a task, sorted: `JSON.stringify(task, TASK_KEYS)` is its canonical JSON, fast. */
+const TASK_KEYS = [
+  'batchSize', 'epochs', 'hidden', 'initFactor', 'inputDim', 'lambdas', 'learningRate', 'n', 'reg', 'regularizeBiases',
+  'seed', 'separation', 'sigma', 'standardize', 'valSize',
+] satisfies (keyof Task)[];
+
 /** A task's id: a hash of its canonical JSON and the trainer version, so new numerics get new ids. */
 export function taskId(task: Task): string {
-  return shortHash(`${TRAINER_VERSION}\n${canonicalJson(task)}`);
+  return shortHash(`${TRAINER_VERSION}\n${JSON.stringify(task, TASK_KEYS)}`);
 }

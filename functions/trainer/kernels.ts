@@ -21,18 +21,18 @@ export type OnlineStep = (
   nl: number, lambdas: readonly number[], eta: number,
 ) => void;
 
-/** Adds pattern i's gradient of E (unscaled) for all stacked networks into g. */
-export type Accumulate = (p: Float64Array, g: Float64Array, x: Float64Array, d: Float64Array, i: number, nl: number) => void;
-
-/** Applies a batch of `count` accumulated gradients to all stacked networks. */
-export type ApplyBatch = (
-  p: Float64Array, g: Float64Array, nl: number, lambdas: readonly number[], eta: number, count: number,
+/**
+ * One mini-batch step — patterns order[start…end) — for all `nl` stacked networks. `g` is one
+ * network's worth of zeros on entry and is left zeroed.
+ */
+export type BatchStep = (
+  p: Float64Array, g: Float64Array, x: Float64Array, d: Float64Array, order: Int32Array, start: number, end: number,
+  nl: number, lambdas: readonly number[], eta: number,
 ) => void;
 
 export interface Kernels {
   online: OnlineStep;
-  accumulate: Accumulate;
-  applyBatch: ApplyBatch;
+  batch: BatchStep;
 }
 
 const cache = new Map<string, Kernels>();
@@ -94,33 +94,43 @@ function build(lay: Layout, reg: Reg, regularizeBiases: boolean): Kernels {
   }
   online.push('}');
 
-  const acc = [...loadPattern(lay), `for (let o = 0, end = nl * ${lay.size}; o < end; o += ${lay.size}) {`];
-  acc.push(...forward(lay), `g[o + ${lay.b2}] += delta;`);
-  for (let j = 0; j < hidden; j++) {
-    acc.push(`{ const dh = delta * p[o + ${lay.v + j}] * (1 - h${j} * h${j});`);
-    acc.push(`g[o + ${lay.v + j}] += delta * h${j};`, `g[o + ${lay.b1 + j}] += dh;`);
-    for (let k = 0; k < dim; k++) acc.push(`g[o + ${j * dim + k}] += dh * x${k};`);
-    acc.push('}');
-  }
-  acc.push('}');
-
-  // Applied once per batch, so a plain loop over the block is fast enough here.
-  const isBias = `(q >= ${lay.b1} && q < ${lay.v}) || q === ${lay.b2}`;
-  const apply = [
-    `const scale = eta / count;`,
+  // Mini-batches loop over λ outside the batch's patterns: one network's block and gradient stay in
+  // L1 cache while the batch's few patterns are re-read from it (reading each once for all λ would
+  // keep every λ's gradient live at once, which spills out of L1 at 14 λ).
+  const batch = [
+    `const scale = eta / (end - start);`,
     `for (let l = 0, o = 0; l < nl; l++, o += ${lay.size}) {`,
     perLambda,
-    `for (let q = 0; q < ${lay.size}; q++) {`,
-    `const step = scale * g[o + q];`,
-    regularizeBiases
-      ? update('p[o + q]', true, reg, 'step')
-      : `if (${isBias}) { ${update('p[o + q]', false, reg, 'step')} } else { ${update('p[o + q]', true, reg, 'step')} }`,
-    '}', '}',
+    `for (let b = start; b < end; b++) {`,
+    `const i = order[b];`,
+    ...loadPattern(lay),
+    ...forward(lay),
+    `g[${lay.b2}] += delta;`,
   ];
+  for (let j = 0; j < hidden; j++) {
+    batch.push(`{ const dh = delta * p[o + ${lay.v + j}] * (1 - h${j} * h${j});`);
+    batch.push(`g[${lay.v + j}] += delta * h${j};`, `g[${lay.b1 + j}] += dh;`);
+    for (let k = 0; k < dim; k++) batch.push(`g[${j * dim + k}] += dh * x${k};`);
+    batch.push('}');
+  }
+  batch.push('}');
+  // Apply the batch mean, one loop per parameter range, clearing g for the next λ as it goes.
+  const range = (from: number, to: number, regularized: boolean) => [
+    `for (let q = ${from}; q < ${to}; q++) {`,
+    `const step = scale * g[q]; g[q] = 0;`,
+    update('p[o + q]', regularized, reg, 'step'),
+    '}',
+  ];
+  batch.push(
+    ...range(0, lay.b1, true),
+    ...range(lay.b1, lay.v, regularizeBiases),
+    ...range(lay.v, lay.b2, true),
+    ...range(lay.b2, lay.size, regularizeBiases),
+    '}',
+  );
 
   return {
     online: compileWithTables(['p', 'x', 'd', 'i', 'nl', 'lambdas', 'eta'], online) as OnlineStep,
-    accumulate: compileWithTables(['p', 'g', 'x', 'd', 'i', 'nl'], acc) as Accumulate,
-    applyBatch: compileWithTables(['p', 'g', 'nl', 'lambdas', 'eta', 'count'], apply) as ApplyBatch,
+    batch: compileWithTables(['p', 'g', 'x', 'd', 'order', 'start', 'end', 'nl', 'lambdas', 'eta'], batch) as BatchStep,
   };
 }

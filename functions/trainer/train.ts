@@ -1,8 +1,8 @@
 /**
  * Mini-batch gradient descent for every λ of a task at once (PROTOCOL §4).
  *
- * All λ share the data, the initial weights and the batch order; the λ loop sits inside the pattern
- * loop (in the generated kernels) so each pattern is read once for all of them. B = 1 applies each
+ * All λ share the data, the initial weights and the batch order, and are trained in one pass over
+ * the data: the λ loop sits inside the pattern loop (B = 1) or inside the batch loop (B > 1). B = 1 applies each
  * gradient as it is computed; B > 1 accumulates the batch, then applies its mean; B ≥ N is full batch.
  */
 import type { Dataset } from './data.js';
@@ -28,13 +28,14 @@ export function trainAll(
   opts: SgdOptions,
   shuffle: Rng,
 ): void {
-  const { online, accumulate, applyBatch } = kernelsFor(lay, opts.reg, opts.regularizeBiases);
+  const { online, batch: batchStep } = kernelsFor(lay, opts.reg, opts.regularizeBiases);
   const nl = lambdas.length;
   const eta = opts.learningRate;
   const { x, d, n } = data;
   const order = new Int32Array(n);
   const batch = Math.max(1, Math.min(opts.batchSize, n));
-  const grad = new Float64Array(batch > 1 ? params.length : 0);
+  // One network's gradient, kept zeroed between uses by the batch kernel.
+  const grad = new Float64Array(lay.size);
   for (let epoch = 0; epoch < opts.epochs; epoch++) {
     permute(order, shuffle);
     if (batch === 1) {
@@ -42,10 +43,7 @@ export function trainAll(
       continue;
     }
     for (let start = 0; start < n; start += batch) {
-      const end = Math.min(start + batch, n);
-      grad.fill(0);
-      for (let b = start; b < end; b++) accumulate(params, grad, x, d, order[b], nl);
-      applyBatch(params, grad, nl, lambdas, eta, end - start);
+      batchStep(params, grad, x, d, order, start, Math.min(start + batch, n), nl, lambdas, eta);
     }
   }
 }

@@ -36,8 +36,12 @@ export function taskCount(spec: CanonicalSpec): number {
   return optionVariants(spec).length * spec.n.length * spec.seeds.length * spec.initFactors.length * spec.regs.length;
 }
 
-/** The tasks of `spec`, longest first; ties keep the axis order (N, variant, reg, init, seed). */
-export function* planTasks(spec: CanonicalSpec): Generator<PlannedTask> {
+/**
+ * The tasks of `spec`, longest first; ties keep the axis order (N, variant, reg, init, seed).
+ * `knownIds` (the manifest's list, same order) saves hashing every task again.
+ */
+export function* planTasks(spec: CanonicalSpec, knownIds?: readonly string[]): Generator<PlannedTask> {
+  let k = 0;
   const shapes = optionVariants(spec)
     .flatMap((options) => spec.n.map((n) => ({ options, n, cost: predictedCost({ ...options, n, lambdas: spec.lambdas }) })))
     .sort((a, b) => b.cost - a.cost);
@@ -46,7 +50,7 @@ export function* planTasks(spec: CanonicalSpec): Generator<PlannedTask> {
       for (const initFactor of spec.initFactors) {
         for (const seed of spec.seeds) {
           const task: Task = { n, seed, initFactor, reg, lambdas: spec.lambdas, ...options };
-          yield { id: taskId(task), task };
+          yield { id: knownIds?.[k++] ?? taskId(task), task };
         }
       }
     }

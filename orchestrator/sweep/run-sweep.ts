@@ -63,7 +63,12 @@ export async function runSweep(opts: RunSweepOptions): Promise<SweepSummary> {
   const failed: FailureRecord[] = [];
   let completed = 0;
   const attempts = new Map<string, number>();
-  const inFlight = new Set<Promise<void>>();
+  // Batches scheduled and not yet handled; `settle` wakes whoever waits for that number to drop.
+  let active = 0;
+  let wake: (() => void) | undefined;
+  const waitUntilActive = async (atMost: number) => {
+    while (active > atMost) await new Promise<void>((r) => (wake = r));
+  };
 
   const handle = async (batch: PlannedTask[]): Promise<void> => {
     let outcomes: TaskOutcome[];
@@ -106,8 +111,13 @@ export async function runSweep(opts: RunSweepOptions): Promise<SweepSummary> {
   };
 
   const schedule = (batch: PlannedTask[]): void => {
-    const p = limit(() => handle(batch)).finally(() => inFlight.delete(p));
-    inFlight.add(p);
+    active++;
+    void limit(() => handle(batch)).finally(() => {
+      active--;
+      const w = wake;
+      wake = undefined;
+      w?.();
+    });
   };
 
   const chunkSize = opts.chunkSize ?? 4096;
@@ -116,16 +126,16 @@ export async function runSweep(opts: RunSweepOptions): Promise<SweepSummary> {
     for (const b of executor.batches(chunk)) schedule(b);
     chunk = [];
     // Keep at most a few rounds queued so memory stays flat however many tasks there are.
-    while (limit.pendingCount > executor.concurrency * 4 && inFlight.size > 0) await Promise.race(inFlight);
+    await waitUntilActive(executor.concurrency * 4);
   };
-  for (const planned of planTasks(spec)) {
+  for (const planned of planTasks(spec, manifest.taskIds)) {
     if (opts.signal?.aborted) break;
     if (done.has(planned.id)) continue;
     chunk.push(planned);
     if (chunk.length >= chunkSize) await flush();
   }
   if (!opts.signal?.aborted) await flush();
-  while (inFlight.size > 0) await Promise.race(inFlight);
+  await waitUntilActive(0);
 
   if (failed.length > 0 || (await store.getFailures(manifest.sweepId)).length > 0) {
     await store.putFailures(manifest.sweepId, failed);

@@ -44,8 +44,9 @@ describe.each(cases)('gradient of Ẽ, %s, regularizeBiases=%s', (reg, regulariz
     const k = kernelsFor(lay, reg, regularizeBiases);
     const g = new Float64Array(lay.size);
     const stepped = Float64Array.from(p);
-    for (let i = 0; i < data.n; i++) k.accumulate(stepped, g, data.x, data.d, i, 1);
-    k.applyBatch(stepped, g, 1, [lambda], eta, data.n);
+    const order = Int32Array.from({ length: data.n }, (_, i) => i);
+    k.batch(stepped, g, data.x, data.d, order, 0, data.n, 1, [lambda], eta);
+    expect(g.every((v) => v === 0)).toBe(true);
     for (let i = 0; i < lay.size; i++) expect(stepped[i]).toBeCloseTo(p[i] - eta * grad[i], 13);
   });
 

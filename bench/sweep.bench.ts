@@ -1,0 +1,40 @@
+/**
+ * Local sweep throughput: runs a preset (default thesis-fig2-ext) on the worker pool at full
+ * concurrency and at concurrency 1, and prints wall time, worker utilization and the speed-up.
+ * Bar (issue #3): ≥ 1.8× the throughput of --concurrency 1 on 2 cores.
+ * BENCH_PRESET and BENCH_SEEDS shrink the workload for a quick look.
+ */
+import { availableParallelism } from 'node:os';
+import { WorkerPoolExecutor } from '../orchestrator/executors/worker-pool.js';
+import { poolWorkerUrl } from '../orchestrator/paths.js';
+import { PRESETS } from '../orchestrator/spec/presets.js';
+import { canonicalize, specSchema } from '../orchestrator/spec/spec-schema.js';
+import { MemoryBackend } from '../orchestrator/store/memory-backend.js';
+import { ObjectResultStore } from '../orchestrator/store/object-result-store.js';
+import { runSweep } from '../orchestrator/sweep/run-sweep.js';
+
+const presetName = process.env.BENCH_PRESET ?? 'thesis-fig2-ext';
+const raw = { ...PRESETS[presetName], ...(process.env.BENCH_SEEDS ? { seeds: Number(process.env.BENCH_SEEDS) } : {}) };
+const spec = canonicalize(specSchema.parse(raw));
+
+async function measure(concurrency: number) {
+  const backend = new MemoryBackend();
+  const store = new ObjectResultStore(backend, '', 'memory:');
+  const executor = new WorkerPoolExecutor({ concurrency, workerUrl: poolWorkerUrl() });
+  const started = performance.now();
+  const summary = await runSweep({ spec, store, executor });
+  const wall = (performance.now() - started) / 1000;
+  await executor.close();
+  let busy = 0;
+  for (const id of await store.listResultIds(summary.sweepId)) busy += (await store.getResult(summary.sweepId, id)).wallMs / 1000;
+  return { wall, tasks: summary.completed, utilization: busy / (wall * concurrency) };
+}
+
+const cores = availableParallelism();
+console.log(`sweep: ${presetName}, ${spec.seeds.length} seeds, on ${cores} cores`);
+const full = await measure(cores);
+console.log(`concurrency ${cores}: ${full.tasks} tasks in ${full.wall.toFixed(1)} s, worker utilization ${(100 * full.utilization).toFixed(1)} %`);
+const one = await measure(1);
+console.log(`concurrency 1: ${one.tasks} tasks in ${one.wall.toFixed(1)} s, worker utilization ${(100 * one.utilization).toFixed(1)} %`);
+const speedup = one.wall / full.wall;
+console.log(`speed-up ${speedup.toFixed(2)}× (bar ≥ 1.8× on 2 cores: ${speedup >= 1.8 ? 'ok' : 'MISSED'})`);
