@@ -1,10 +1,11 @@
-/** The `lambdastar` command line: plan, run, status, report, task. */
+/** The `lambdastar` command line: plan, run, status, report, task, verify. */
 import { Command, CommanderError } from 'commander';
 import { registerPlan } from './cli/plan.js';
 import { registerReport } from './cli/report.js';
 import { registerRun } from './cli/run.js';
 import { registerStatus } from './cli/status.js';
 import { registerTask } from './cli/task.js';
+import { registerVerify } from './cli/verify.js';
 
 const program = new Command()
   .name('lambdastar')
@@ -17,6 +18,7 @@ registerRun(program);
 registerStatus(program);
 registerReport(program);
 registerTask(program);
+registerVerify(program);
 for (const c of program.commands) c.exitOverride();
 
 try {

@@ -2,25 +2,33 @@
 import type { Command } from 'commander';
 import { summaryLines } from '../report/text-summary.js';
 import { writeReport } from '../report/write-report.js';
-import { DEFAULT_STORE, positiveInt } from './options.js';
+import type { CloudFlags } from './cloud-flags.js';
+import { addStoreOptions, openStoreFromFlags, storeLocation } from './cloud-flags.js';
+import { positiveInt } from './options.js';
+import { defaultReportDir } from './report-dir.js';
 import { resolveSweep } from './resolve-sweep.js';
-import { defaultReportDir, openStoreFromFlags } from './store-flags.js';
+
+interface ReportFlags extends Pick<CloudFlags, 'store' | 'stackOutputs' | 'region'> {
+  sweep?: string;
+  out?: string;
+  lossN?: number;
+  json?: boolean;
+}
 
 export function registerReport(program: Command): void {
-  program
+  const cmd = program
     .command('report')
-    .description('write analysis.json, results.csv, SVG figures and report.html from a stored sweep')
-    .option('--store <dir|s3://bucket/prefix>', 'where the results are', DEFAULT_STORE)
+    .description('write analysis.json, results.csv, SVG figures and report.html from a stored sweep (folder or S3)')
     .option('--sweep <id>', 'the sweep id (default: the only sweep in the store)')
     .option('--out <dir>', 'report folder (default: <store>/<sweep id>/report, or ./lambdastar-reports/<sweep id> for S3)')
     .option('--loss-n <n>', 'the N of the loss-against-λ figure (default: the largest)', positiveInt('--loss-n'))
-    .option('--json', 'print the analysis as JSON')
-    .action(async (flags: { store: string; sweep?: string; out?: string; lossN?: number; json?: boolean }) => {
-      const store = openStoreFromFlags(flags.store);
-      const id = await resolveSweep(store, flags.sweep);
-      const out = flags.out ?? defaultReportDir(flags.store, id);
-      const { analysis, paths } = await writeReport(store, id, out, { lossN: flags.lossN });
-      if (flags.json) process.stdout.write(`${JSON.stringify(analysis, null, 2)}\n`);
-      else process.stdout.write(`${[...summaryLines(analysis), `report: ${paths.html}`].join('\n')}\n`);
-    });
+    .option('--json', 'print the analysis as JSON');
+  addStoreOptions(cmd).action(async (flags: ReportFlags) => {
+    const store = openStoreFromFlags(flags);
+    const id = await resolveSweep(store, flags.sweep);
+    const out = flags.out ?? defaultReportDir(storeLocation(flags), id);
+    const { analysis, paths } = await writeReport(store, id, out, { lossN: flags.lossN });
+    if (flags.json) process.stdout.write(`${JSON.stringify(analysis, null, 2)}\n`);
+    else process.stdout.write(`${[...summaryLines(analysis), `report: ${paths.html}`].join('\n')}\n`);
+  });
 }

@@ -1,26 +1,54 @@
 /** Maps `--backend` to an executor. */
-import type { Executor } from './executor.js';
-import { WorkerPoolExecutor } from './worker-pool.js';
-import { poolWorkerUrl } from '../paths.js';
+import { makeLambdaClient } from '../aws/clients.js';
 import { UsageError } from '../cli/errors.js';
+import type { Calibration } from '../cost/cost-model.js';
+import { taskSeconds } from '../cost/cost-model.js';
+import { poolWorkerUrl } from '../paths.js';
+import type { Executor } from './executor.js';
+import { LambdaExecutor } from './lambda-executor.js';
+import { WorkerPoolExecutor } from './worker-pool.js';
 
-export interface ExecutorFlags {
+export interface ExecutorChoice {
   backend: string;
   concurrency?: number;
+  lambda?: {
+    functionName: string;
+    region?: string;
+    memoryMb: number;
+    calibration: Calibration;
+    /** Where the function writes results; inline when the store is not S3. */
+    target?: { bucket: string; prefix: string };
+    targetSeconds?: number;
+    invocationTimeoutMs?: number;
+  };
 }
 
 /** Test hook: task ids the pool's workers fail on purpose (comma-separated). */
 const FAIL_ENV = 'LAMBDASTAR_TEST_FAIL_TASKS';
 
-export function openExecutor(flags: ExecutorFlags): Executor {
-  switch (flags.backend) {
+export function openExecutor(choice: ExecutorChoice): Executor {
+  switch (choice.backend) {
     case 'local':
       return new WorkerPoolExecutor({
-        concurrency: flags.concurrency,
+        concurrency: choice.concurrency,
         workerUrl: poolWorkerUrl(),
         workerData: { failTaskIds: process.env[FAIL_ENV]?.split(',').filter(Boolean) ?? [] },
       });
+    case 'lambda': {
+      const l = choice.lambda;
+      if (!l) throw new UsageError('--backend lambda: needs --function or --stack-outputs');
+      const concurrency = choice.concurrency ?? 256;
+      return new LambdaExecutor({
+        client: makeLambdaClient({ region: l.region, maxSockets: concurrency * 2, maxAttempts: 10 }),
+        functionName: l.functionName,
+        concurrency,
+        target: l.target,
+        predictSeconds: (task) => taskSeconds(task, l.calibration, l.memoryMb),
+        targetSeconds: l.targetSeconds,
+        invocationTimeoutMs: l.invocationTimeoutMs,
+      });
+    }
     default:
-      throw new UsageError(`--backend: unknown backend "${flags.backend}"; use local or lambda`);
+      throw new UsageError(`--backend: unknown backend "${choice.backend}"; use local or lambda`);
   }
 }

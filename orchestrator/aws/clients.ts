@@ -1,0 +1,64 @@
+/**
+ * SDK clients as the CLI builds them: the standard credential chain and region, the standard
+ * endpoint variables (AWS_ENDPOINT_URL_S3, AWS_ENDPOINT_URL_LAMBDA, AWS_ENDPOINT_URL), path-style
+ * S3 addressing whenever a custom S3 endpoint is set, and a socket pool as large as the concurrency.
+ */
+import { Agent as HttpAgent } from 'node:http';
+import { Agent as HttpsAgent } from 'node:https';
+import { LambdaClient } from '@aws-sdk/client-lambda';
+import { S3Client } from '@aws-sdk/client-s3';
+import { NodeHttpHandler } from '@smithy/node-http-handler';
+
+export interface ClientOptions {
+  region?: string;
+  /** Sockets to keep: at least the number of requests in flight at once (the SDK default of 50 caps it). */
+  maxSockets?: number;
+  /** Per-request socket timeout in ms (0: none). */
+  requestTimeoutMs?: number;
+  /** Maximum attempts, including the first, for throttling and 5xx. */
+  maxAttempts?: number;
+}
+
+function handler(opts: ClientOptions): NodeHttpHandler {
+  const maxSockets = opts.maxSockets ?? 64;
+  return new NodeHttpHandler({
+    httpAgent: new HttpAgent({ keepAlive: true, maxSockets }),
+    httpsAgent: new HttpsAgent({ keepAlive: true, maxSockets }),
+    requestTimeout: opts.requestTimeoutMs ?? 0,
+    connectionTimeout: 10_000,
+  });
+}
+
+function customEndpoint(service: 'S3' | 'LAMBDA'): string | undefined {
+  return process.env[`AWS_ENDPOINT_URL_${service}`] ?? process.env.AWS_ENDPOINT_URL;
+}
+
+function region(opts: ClientOptions): string | undefined {
+  return opts.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION;
+}
+
+export function makeS3Client(opts: ClientOptions = {}): S3Client {
+  const endpoint = customEndpoint('S3');
+  return new S3Client({
+    region: region(opts),
+    ...(endpoint ? { endpoint, forcePathStyle: true } : {}),
+    requestHandler: handler(opts),
+    maxAttempts: opts.maxAttempts ?? 5,
+    retryMode: 'adaptive',
+    // Checksums only where S3 requires them: S3-compatible servers differ in what they accept.
+    requestChecksumCalculation: 'WHEN_REQUIRED',
+    responseChecksumValidation: 'WHEN_REQUIRED',
+  });
+}
+
+export function makeLambdaClient(opts: ClientOptions = {}): LambdaClient {
+  const endpoint = customEndpoint('LAMBDA');
+  return new LambdaClient({
+    region: region(opts),
+    ...(endpoint ? { endpoint } : {}),
+    requestHandler: handler(opts),
+    maxAttempts: opts.maxAttempts ?? 8,
+    // Adaptive retries slow the client down under sustained 429s instead of giving up.
+    retryMode: 'adaptive',
+  });
+}

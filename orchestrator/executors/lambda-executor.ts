@@ -1,0 +1,161 @@
+/**
+ * The Lambda executor: RequestResponse invocations of the trainer function, concurrency bounded by
+ * the sweep runner, tasks packed into invocations by predicted duration, a timeout per invocation,
+ * and hedging of stragglers (the first response wins; results are write-once, so the loser's
+ * identical writes change nothing and nothing is counted twice).
+ */
+import type { LambdaClient } from '@aws-sdk/client-lambda';
+import { InvokeCommand } from '@aws-sdk/client-lambda';
+import type { TrainerResponse } from '../../functions/handler.js';
+import { effectiveTarget, packByDuration } from '../plan/pack.js';
+import type { PlannedTask } from '../plan/planner.js';
+import type { Executor, TaskOutcome } from './executor.js';
+import { checkConcurrency } from './executor.js';
+
+export interface LambdaExecutorOptions {
+  client: LambdaClient;
+  functionName: string;
+  concurrency?: number;
+  /** Where the trainer writes results itself; without it results come back inline. */
+  target?: { bucket: string; prefix: string };
+  /** Predicted seconds of one task in the function (from the local calibration). */
+  predictSeconds: (task: PlannedTask['task']) => number;
+  /** Pack tasks into invocations of about this many predicted seconds. */
+  targetSeconds?: number;
+  /** Abandon an invocation after this long (ms) and let the sweep retry its tasks. */
+  invocationTimeoutMs?: number;
+  /** Hedge an invocation still running after max(hedgeAfterMs, hedgeFactor × predicted). */
+  hedgeFactor?: number;
+  hedgeAfterMs?: number;
+}
+
+export interface LambdaUsage {
+  invocations: number;
+  hedges: number;
+  /** Σ billed duration reported in the invocation log tails. */
+  billedMs: number;
+  /** Invocations whose log tail carried no billed duration. */
+  unbilled: number;
+}
+
+const BILLED = /Billed Duration: (\d+(?:\.\d+)?) ms/;
+
+export class LambdaExecutor implements Executor {
+  readonly concurrency: number;
+  readonly usage: LambdaUsage = { invocations: 0, hedges: 0, billedMs: 0, unbilled: 0 };
+  private readonly targetSeconds: number;
+
+  constructor(private readonly opts: LambdaExecutorOptions) {
+    this.concurrency = checkConcurrency(opts.concurrency ?? 256);
+    this.targetSeconds = opts.targetSeconds ?? 60;
+  }
+
+  /** Packs by predicted duration; the target shrinks when that keeps more invocations busy. */
+  batches(tasks: PlannedTask[]): PlannedTask[][] {
+    const total = tasks.reduce((s, t) => s + this.opts.predictSeconds(t.task), 0);
+    return packByDuration(tasks, this.opts.predictSeconds, effectiveTarget(total, this.targetSeconds, this.concurrency));
+  }
+
+  predictedMs(batch: PlannedTask[]): number {
+    return 1000 * batch.reduce((s, t) => s + this.opts.predictSeconds(t.task), 0);
+  }
+
+  /** In-flight invocations are never aborted by the sweep's signal: what is running lands. */
+  async runBatch(batch: PlannedTask[]): Promise<TaskOutcome[]> {
+    const payload = JSON.stringify({
+      tasks: batch.map((t) => ({ id: t.id, task: t.task })),
+      ...(this.opts.target ? { bucket: this.opts.target.bucket, prefix: this.opts.target.prefix } : { inline: true }),
+    });
+    const hedgeAfter = Math.max(this.opts.hedgeAfterMs ?? 10_000, (this.opts.hedgeFactor ?? 3) * this.predictedMs(batch));
+    const controllers: AbortController[] = [];
+    const attempt = () => {
+      const c = new AbortController();
+      controllers.push(c);
+      return this.invoke(payload, c);
+    };
+    let response: TrainerResponse;
+    try {
+      response = await this.race(attempt, hedgeAfter);
+    } catch (err) {
+      const message = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+      return batch.map((t) => ({ id: t.id, ok: false as const, message: `invocation failed: ${message}` }));
+    } finally {
+      // The winner is in; stop waiting for any other copy (the function still finishes on its side).
+      for (const c of controllers) c.abort();
+    }
+    return this.outcomes(batch, response);
+  }
+
+  /** The first successful response of the invocation and, past `hedgeAfter` ms, one hedge. */
+  private race(attempt: () => Promise<TrainerResponse>, hedgeAfter: number): Promise<TrainerResponse> {
+    return new Promise((resolve, reject) => {
+      let pending = 0;
+      let settled = false;
+      const finish = (f: () => void) => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        f();
+      };
+      const launch = () => {
+        pending++;
+        attempt().then(
+          (r) => finish(() => resolve(r)),
+          (err: unknown) => {
+            if (--pending === 0) finish(() => reject(err));
+          },
+        );
+      };
+      const timer = setTimeout(() => {
+        if (settled) return;
+        this.usage.hedges++;
+        launch();
+      }, hedgeAfter);
+      launch();
+    });
+  }
+
+  private outcomes(batch: PlannedTask[], response: TrainerResponse): TaskOutcome[] {
+    if (!response.ok) return batch.map((t) => ({ id: t.id, ok: false as const, message: `${response.code}: ${response.message}` }));
+    const byId = new Map<string, TaskOutcome>();
+    for (const r of response.results) byId.set(r.id, { id: r.id, ok: true, digest: r.digest, ...(r.result ? { result: r.result } : {}) });
+    for (const f of response.failures) byId.set(f.id, { id: f.id, ok: false, message: `${f.code}: ${f.message}` });
+    return batch.map((t) => byId.get(t.id) ?? { id: t.id, ok: false as const, message: 'missing from the function\'s response' });
+  }
+
+  private async invoke(payload: string, controller: AbortController): Promise<TrainerResponse> {
+    const timeout = setTimeout(() => controller.abort(new Error('invocation timed out')), this.opts.invocationTimeoutMs ?? 960_000);
+    try {
+      this.usage.invocations++;
+      const out = await this.opts.client.send(
+        new InvokeCommand({ FunctionName: this.opts.functionName, InvocationType: 'RequestResponse', LogType: 'Tail', Payload: payload }),
+        { abortSignal: controller.signal },
+      );
+      const billed = out.LogResult ? BILLED.exec(Buffer.from(out.LogResult, 'base64').toString('utf8')) : null;
+      if (billed) this.usage.billedMs += Number(billed[1]);
+      else this.usage.unbilled++;
+      const text = out.Payload ? Buffer.from(out.Payload).toString('utf8') : '';
+      if (out.FunctionError) {
+        const body = safeJson(text) as { errorType?: string; errorMessage?: string } | undefined;
+        throw new Error(`function error (${out.FunctionError}): ${body?.errorType ?? ''} ${body?.errorMessage ?? text.slice(0, 200)}`.trim());
+      }
+      const parsed = safeJson(text) as TrainerResponse | undefined;
+      if (!parsed || typeof parsed !== 'object' || !('ok' in parsed)) throw new Error(`unreadable response: ${text.slice(0, 200)}`);
+      return parsed;
+    } finally {
+      clearTimeout(timeout);
+    }
+  }
+
+  async close(): Promise<void> {
+    this.opts.client.destroy();
+  }
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
