@@ -87,5 +87,11 @@ export function makeHandler(deps: HandlerDeps): (event: unknown) => Promise<Trai
   };
 }
 
-const s3 = new S3Client({});
+// The SDK itself honours AWS_ENDPOINT_URL(_S3); S3-compatible servers there want path-style keys.
+const customS3 = Boolean(process.env.AWS_ENDPOINT_URL_S3 ?? process.env.AWS_ENDPOINT_URL);
+const s3 = new S3Client({
+  forcePathStyle: customS3,
+  requestChecksumCalculation: 'WHEN_REQUIRED',
+  responseChecksumValidation: 'WHEN_REQUIRED',
+});
 export const handler = makeHandler({ io: (bucket) => s3ObjectIO(s3, bucket) });

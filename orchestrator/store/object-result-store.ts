@@ -28,9 +28,9 @@ export class ObjectResultStore implements ResultStore {
 
   async putManifest(manifest: Manifest): Promise<void> {
     const key = manifestKey(this.prefix, manifest.sweepId);
-    const body = serializeManifest(manifest);
-    if (await this.backend.createExclusive(key, body)) return;
-    const stored = await this.getManifest(manifest.sweepId);
+    // Read first: not every S3-compatible server honours If-None-Match.
+    const stored = (await this.getManifest(manifest.sweepId)) ??
+      ((await this.backend.createExclusive(key, serializeManifest(manifest))) ? undefined : await this.getManifest(manifest.sweepId));
     if (stored) checkSameManifest(stored, manifest, this.describe(key));
   }
 

@@ -19,6 +19,8 @@ export class S3Backend implements ObjectBackend {
   constructor(
     private readonly client: S3Client,
     private readonly bucket: string,
+    /** Keys per listing page (S3's maximum and default is 1000). */
+    private readonly pageSize = 1000,
   ) {
     this.io = s3ObjectIO(client, bucket);
   }
@@ -70,7 +72,7 @@ export class S3Backend implements ObjectBackend {
       let page;
       try {
         page = await this.client.send(
-          new ListObjectsV2Command({ Bucket: this.bucket, Prefix: prefix, Delimiter: '/', ContinuationToken: token }),
+          new ListObjectsV2Command({ Bucket: this.bucket, Prefix: prefix, Delimiter: '/', ContinuationToken: token, MaxKeys: this.pageSize }),
         );
       } catch (err) {
         throw this.translate(err);

@@ -107,7 +107,8 @@ export async function runSweep(opts: RunSweepOptions): Promise<SweepSummary> {
         progress?.tick(false);
       }
     }
-    if (retry.length > 0) for (const b of executor.batches(retry)) schedule(b);
+    // Retried one by one, so a task that crashes its batch cannot take its batch-mates down again.
+    for (const t of retry) schedule([t]);
   };
 
   const schedule = (batch: PlannedTask[]): void => {

@@ -1,0 +1,108 @@
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { runTask } from '../../functions/trainer/run-task.js';
+import { makeLambdaClient, makeS3Client } from '../../orchestrator/aws/clients.js';
+import { LambdaExecutor } from '../../orchestrator/executors/lambda-executor.js';
+import type { LambdaExecutorOptions } from '../../orchestrator/executors/lambda-executor.js';
+import { planTasks, sweepId } from '../../orchestrator/plan/planner.js';
+import { canonicalize, specSchema } from '../../orchestrator/spec/spec-schema.js';
+import { ObjectResultStore } from '../../orchestrator/store/object-result-store.js';
+import { S3Backend } from '../../orchestrator/store/s3-backend.js';
+import { runSweep } from '../../orchestrator/sweep/run-sweep.js';
+import { LocalLambda } from '../helpers/local-lambda.js';
+import { freshPrefix, s3Endpoint, TEST_BUCKET } from '../helpers/s3.js';
+
+const lambda = new LocalLambda(2);
+const spec = canonicalize(specSchema.parse({ n: [20, 40], lambdas: [1e-3, 1e-2, 1e-1], seeds: 3, epochs: 20, valSize: 200 }));
+const planned = [...planTasks(spec)];
+
+beforeAll(async () => {
+  // The handler's S3 client (in the endpoint's worker threads) and ours find the servers here.
+  process.env.AWS_ENDPOINT_URL_S3 = s3Endpoint();
+  process.env.AWS_ENDPOINT_URL_LAMBDA = await lambda.start();
+});
+afterAll(() => lambda.stop());
+
+async function sweep(opts: Partial<LambdaExecutorOptions>, maxAttempts = 3) {
+  const prefix = freshPrefix('lambda');
+  const store = new ObjectResultStore(new S3Backend(makeS3Client(), TEST_BUCKET), prefix, `s3://${TEST_BUCKET}/${prefix}`, { bucket: TEST_BUCKET });
+  const before = new Map(lambda.taskInvocations);
+  const executor = new LambdaExecutor({
+    client: makeLambdaClient({ maxSockets: 16, maxAttempts: 10 }),
+    functionName: 'lambdastar-trainer',
+    concurrency: 4,
+    target: store.remoteTarget(sweepId(spec)),
+    // One task per invocation unless a test packs more.
+    predictSeconds: () => 1,
+    targetSeconds: 1,
+    ...opts,
+  });
+  const summary = await runSweep({ spec, store, executor, maxAttempts });
+  await executor.close();
+  const invocations = (id: string) => (lambda.taskInvocations.get(id) ?? 0) - (before.get(id) ?? 0);
+  return { summary, store, executor, invocations };
+}
+
+describe('Lambda executor against a local Invoke endpoint running the real handler', () => {
+  test('every result lands in S3 once, bit-identical to an in-process run', async () => {
+    const { summary, store, invocations } = await sweep({});
+    expect(summary.completed).toBe(planned.length);
+    expect(summary.failed).toEqual([]);
+    const ids = await store.listResultIds(summary.sweepId);
+    expect(ids).toEqual(new Set(planned.map((p) => p.id)));
+    for (const p of planned.slice(0, 3)) {
+      expect((await store.getResult(summary.sweepId, p.id)).digest).toBe(runTask(p.task, p.id).digest);
+      expect(invocations(p.id)).toBe(1);
+    }
+  });
+
+  test('a throttling storm (every second call 429 for a while) finishes with no lost or duplicated result', async () => {
+    const first = lambda.calls;
+    lambda.faults = { throttle: (call) => call - first <= 40 && call % 2 === 0 };
+    const before = lambda.throttled;
+    const { summary, store, invocations } = await sweep({});
+    lambda.faults = {};
+    // Six invocations get through, so about as many were turned away on the way.
+    expect(lambda.throttled - before).toBeGreaterThanOrEqual(3);
+    expect(summary.failed).toEqual([]);
+    expect(summary.completed).toBe(planned.length);
+    expect((await store.listResultIds(summary.sweepId)).size).toBe(planned.length);
+    for (const p of planned) expect(invocations(p.id)).toBe(1);
+  });
+
+  test('dropped connections are retried by the client', async () => {
+    const first = lambda.calls;
+    lambda.faults = { drop: (call) => call === first + 2 || call === first + 5 };
+    const { summary } = await sweep({});
+    lambda.faults = {};
+    expect(summary.failed).toEqual([]);
+    expect(summary.completed).toBe(planned.length);
+  });
+
+  test('a handler that crashes on one task: its batch-mates still land, it is recorded as failed after the retries', async () => {
+    const victim = planned[1].id;
+    lambda.faults = { crashOnTask: victim };
+    // Two tasks per invocation, so the victim takes a batch-mate down with it on the first try.
+    const { summary, store, invocations } = await sweep({ targetSeconds: 2 }, 3);
+    lambda.faults = {};
+    expect(summary.failed.map((f) => [f.taskId, f.attempts])).toEqual([[victim, 3]]);
+    expect(summary.failed[0].message).toMatch(/function error \(Unhandled\).*the trainer crashed/);
+    expect(summary.completed).toBe(planned.length - 1);
+    expect((await store.listResultIds(summary.sweepId)).has(victim)).toBe(false);
+    expect(invocations(victim)).toBe(3);
+    expect(await store.getFailures(summary.sweepId)).toHaveLength(1);
+  });
+
+  test('a straggler is hedged: the second invocation wins and nothing is counted twice', async () => {
+    const victim = planned[0].id;
+    lambda.faults = { stall: { taskId: victim, ms: 3000 } };
+    const started = Date.now();
+    const { summary, store, executor, invocations } = await sweep({ hedgeAfterMs: 400, hedgeFactor: 0 });
+    lambda.faults = {};
+    expect(Date.now() - started).toBeLessThan(3000);
+    expect(executor.usage.hedges).toBeGreaterThanOrEqual(1);
+    expect(invocations(victim)).toBe(2);
+    expect(summary.completed).toBe(planned.length);
+    expect((await store.listResultIds(summary.sweepId)).size).toBe(planned.length);
+    expect(executor.usage.billedMs).toBeGreaterThan(0);
+  });
+});
