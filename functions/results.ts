@@ -3,6 +3,7 @@
  * truncated object is named, never trusted; and the write-once rule every store follows.
  */
 import { z } from 'zod';
+import { metricsDigest } from './trainer/digest.js';
 import type { TaskResult } from './trainer/task.js';
 import { describeIssue, taskSchema } from './trainer/validation.js';
 
@@ -59,6 +60,7 @@ export function parseResult(text: string, where: string): TaskResult {
   if (parsed.data.metrics.length !== parsed.data.task.lambdas.length) {
     throw new CorruptResultError(where, 'metrics do not match the task\'s λ list');
   }
+  if (metricsDigest(parsed.data.metrics) !== parsed.data.digest) throw new CorruptResultError(where, 'its digest does not match its metrics');
   return parsed.data;
 }
 

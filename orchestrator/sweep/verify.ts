@@ -46,7 +46,13 @@ export async function verifySample(store: ResultStore, sweepId: string, ids: str
   await Promise.all(
     ids.map((id) =>
       limit(async () => {
-        const stored: TaskResult = await store.getResult(sweepId, id);
+        let stored: TaskResult;
+        try {
+          stored = await store.getResult(sweepId, id);
+        } catch (err) {
+          mismatches.push({ taskId: id, storedDigest: '', localDigest: null, detail: err instanceof Error ? err.message : String(err) });
+          return;
+        }
         const [outcome] = await executor.runBatch([{ id, task: stored.task }]);
         if (!outcome.ok) {
           mismatches.push({ taskId: id, storedDigest: stored.digest, localDigest: null, detail: outcome.message });

@@ -47,7 +47,7 @@ export class LocalLambda {
 
   async start(): Promise<string> {
     const handlerUrl = pathToFileURL(resolve('dist/trainer/index.mjs')).href;
-    const workerUrl = new URL('./local-lambda-worker.mjs', import.meta.url);
+    const workerUrl = pathToFileURL(resolve('test/helpers/local-lambda-worker.mjs'));
     await Promise.all(
       Array.from({ length: this.instances }, async () => {
         const w = new Worker(workerUrl, { workerData: { handlerUrl } });
@@ -93,7 +93,7 @@ export class LocalLambda {
     const headers = { 'content-type': 'application/json', 'x-amz-executed-version': '$LATEST', 'x-amzn-requestid': `r${call}` };
     if (this.faults.noop) {
       res.writeHead(200, { ...headers, 'x-amz-log-result': logTail(call, 1) });
-      res.end(JSON.stringify({ ok: true, results: [], failures: [] }));
+      res.end(JSON.stringify({ ok: true, results: ids.map((id) => ({ id, digest: '0'.repeat(64), wallMs: 0 })), failures: [] }));
       return;
     }
     if (this.faults.crashOnTask && ids.includes(this.faults.crashOnTask)) {

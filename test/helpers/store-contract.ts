@@ -51,6 +51,7 @@ export function storeContract(name: string, fresh: () => Promise<StoreUnderTest>
       ['truncated', (s: string) => s.slice(0, s.length / 2)],
       ['empty', () => ''],
       ['wrong shape', () => '{"taskId": 3}'],
+      ['tampered (digest no longer matches)', (s: string) => s.replace(/"valLoss":([0-9.e-]+)/, '"valLoss":0.123')],
     ])('a %s result object is reported by name, never trusted', async (_kind, mangle) => {
       const { store, corruptResult } = await fresh();
       const m = tinyManifest();
