@@ -1,4 +1,4 @@
-/** The `lambdastar` command line: plan, run, status, report, task, verify. */
+/** The `lambdastar` command line: plan, run, status, report, task, verify, predict. */
 import { Command, CommanderError } from 'commander';
 import { registerPlan } from './cli/plan.js';
 import { registerReport } from './cli/report.js';
@@ -6,6 +6,7 @@ import { registerRun } from './cli/run.js';
 import { registerStatus } from './cli/status.js';
 import { registerTask } from './cli/task.js';
 import { registerVerify } from './cli/verify.js';
+import { registerPredict } from './cli/predict.js';
 
 const program = new Command()
   .name('lambdastar')
@@ -19,6 +20,7 @@ registerStatus(program);
 registerReport(program);
 registerTask(program);
 registerVerify(program);
+registerPredict(program);
 for (const c of program.commands) c.exitOverride();
 
 try {

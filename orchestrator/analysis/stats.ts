@@ -120,3 +120,31 @@ export function linearRegression(xs: readonly number[], ys: readonly number[]): 
   const t = studentTQuantile(0.975, n - 2);
   return { value: m, intercept: b, se, ci95: [m - t * se, m + t * se], r2, points: n };
 }
+
+export interface Prediction {
+  value: number;
+  /** 95 % prediction interval for a new observation at x0 (Student t, n − 2 df). */
+  lo: number;
+  hi: number;
+}
+
+/**
+ * The OLS fit's prediction at `x0` with its 95 % prediction interval:
+ * ŷ ± t·s·√(1 + 1/n + (x0 − x̄)²/Sxx). Throws below three points (no residual variance).
+ */
+export function predictionInterval(xs: readonly number[], ys: readonly number[], x0: number): Prediction {
+  const fit = linearRegression(xs, ys);
+  const n = xs.length;
+  if (n < 3) throw new RangeError('predictionInterval: needs at least three points');
+  const mx = mean(xs);
+  let sxx = 0;
+  let sse = 0;
+  for (let i = 0; i < n; i++) {
+    sxx += (xs[i] - mx) ** 2;
+    sse += (ys[i] - (fit.value * xs[i] + fit.intercept)) ** 2;
+  }
+  const s = Math.sqrt(sse / (n - 2));
+  const half = studentTQuantile(0.975, n - 2) * s * Math.sqrt(1 + 1 / n + (x0 - mx) ** 2 / sxx);
+  const value = fit.value * x0 + fit.intercept;
+  return { value, lo: value - half, hi: value + half };
+}

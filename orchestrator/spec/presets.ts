@@ -23,6 +23,17 @@ for (const [name, spec] of Object.entries(thesis)) {
   PRESETS[`${name}-ext`] = { ...spec, name: `${name}-ext`, seeds: 10, lambdas: EXTENDED_LAMBDAS, description: `${spec.description} (extended λ grid)` };
 }
 PRESETS.quick.name = 'quick';
+// The thesis states neither its batch size nor its input scaling: fig. 2 on the extended grid
+// under each combination (B = 3240 is full batch for every N of the grid).
+PRESETS['protocol-sensitivity'] = {
+  ...thesis['thesis-fig2'],
+  name: 'protocol-sensitivity',
+  description: 'Fig. 2 (extended λ grid) for batch sizes 1, 10 and full, with and without input standardization',
+  seeds: 10,
+  lambdas: EXTENDED_LAMBDAS,
+  batchSize: [1, 10, 3240],
+  standardize: [true, false],
+};
 
 export class UnknownPresetError extends Error {
   readonly code = 'UNKNOWN_PRESET';
