@@ -18,7 +18,3 @@ export function resultKey(resultsPrefixValue: string, taskId: string): string {
   return `${resultsPrefixValue}/${taskId}.json`;
 }
 
-/** The task id of a result key, or undefined for any other key. */
-export function taskIdOfResultKey(key: string): string | undefined {
-  return /\/results\/([0-9a-f]+)\.json$/.exec(key)?.[1];
-}

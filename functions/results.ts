@@ -44,7 +44,7 @@ export class ResultConflictError extends Error {
   }
 }
 
-export function serializeResult(result: TaskResult): string {
+function serializeResult(result: TaskResult): string {
   return `${JSON.stringify(result)}\n`;
 }
 

@@ -37,23 +37,23 @@ export function initWeights(rng: Rng, lay: Layout, factor: number): Float64Array
 }
 
 /** ln(1 + e^a) without overflow or ln(0). */
-export function softplus(a: number): number {
+function softplus(a: number): number {
   return a > 0 ? a + Math.log1p(Math.exp(-a)) : Math.log1p(Math.exp(a));
 }
 
 /** Cross-entropy of target d ∈ {0,1} given the output logit a: softplus(a) − d·a. */
-export function crossEntropy(a: number, d: number): number {
+function crossEntropy(a: number, d: number): number {
   return softplus(a) - d * a;
 }
 
-export function sigmoid(a: number): number {
+function sigmoid(a: number): number {
   if (a >= 0) return 1 / (1 + Math.exp(-a));
   const e = Math.exp(a);
   return e / (1 + e);
 }
 
 /** Output logit of the network at block offset `o` for pattern `i`; fills `h` with hidden outputs. */
-export function logit(p: Float64Array, o: number, lay: Layout, x: Float64Array, i: number, h: Float64Array): number {
+function logit(p: Float64Array, o: number, lay: Layout, x: Float64Array, i: number, h: Float64Array): number {
   const { dim, hidden } = lay;
   const xo = i * dim;
   let a = p[o + lay.b2];
@@ -82,7 +82,7 @@ export function evaluate(p: Float64Array, o: number, lay: Layout, data: Dataset)
 }
 
 /** Whether parameter index `i` of a block is regularized: weights always, biases on request. */
-export function isRegularized(lay: Layout, i: number, regularizeBiases: boolean): boolean {
+function isRegularized(lay: Layout, i: number, regularizeBiases: boolean): boolean {
   if (regularizeBiases) return true;
   return i < lay.b1 || (i >= lay.v && i < lay.b2);
 }

@@ -14,13 +14,13 @@
  */
 
 /** What each independent stream is for; the number is part of the derivation, never change it. */
-export const Purpose = {
+const Purpose = {
   trainingData: 1,
   validationData: 2,
   initialWeights: 3,
   shuffle: 4,
 } as const;
-export type PurposeName = keyof typeof Purpose;
+type PurposeName = keyof typeof Purpose;
 
 export interface Rng {
   /** A uint32. */

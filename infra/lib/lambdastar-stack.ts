@@ -23,7 +23,7 @@ export interface LambdastarStackProps extends StackProps {
   sweepsPrefix?: string;
 }
 
-export const DEFAULTS = { memoryMb: 1769, timeoutSeconds: 900, sweepsPrefix: 'sweeps' } as const;
+const DEFAULTS = { memoryMb: 1769, timeoutSeconds: 900, sweepsPrefix: 'sweeps' } as const;
 
 export class LambdastarStack extends Stack {
   readonly bucket: Bucket;

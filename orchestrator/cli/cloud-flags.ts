@@ -41,7 +41,7 @@ interface StackOutputs {
   SweepsPrefix?: string;
 }
 
-export function readStackOutputs(file: string): StackOutputs {
+function readStackOutputs(file: string): StackOutputs {
   let json: unknown;
   try {
     json = JSON.parse(readFileSync(file, 'utf8'));

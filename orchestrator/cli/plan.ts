@@ -11,7 +11,7 @@ import { addLambdaOptions } from './cloud-flags.js';
 import { positiveInt } from './options.js';
 import { loadSpec } from './spec-input.js';
 
-export interface PlanSummary {
+interface PlanSummary {
   sweepId: string;
   name: string | null;
   tasks: number;
@@ -22,7 +22,7 @@ export interface PlanSummary {
   longestTask: { n: number; relativeCost: number };
 }
 
-export function planSummary(spec: CanonicalSpec): PlanSummary {
+function planSummary(spec: CanonicalSpec): PlanSummary {
   let work = 0;
   let longest = { n: 0, relativeCost: 0 };
   for (const { task } of planTasks(spec)) {
@@ -48,7 +48,7 @@ export function planSummary(spec: CanonicalSpec): PlanSummary {
 }
 
 /** Packs the plan into invocations the way the Lambda executor will and prices them. */
-export function lambdaEstimate(
+function lambdaEstimate(
   spec: CanonicalSpec,
   opts: { memoryMb: number; architecture: Architecture; concurrency: number; targetSeconds: number },
 ): CostEstimate & { localSeconds: number } {

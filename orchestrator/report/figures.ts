@@ -13,7 +13,7 @@ export function slopeText(fit: LineFit | null): string {
 }
 
 /** Fig. 1: training and validation loss against λ at one N, mean over seeds with an SEM band. */
-export function lossVsLambda(analysis: Analysis, n: number): VegaLiteSpec {
+function lossVsLambda(analysis: Analysis, n: number): VegaLiteSpec {
   const rows: Record<string, unknown>[] = [];
   for (const g of analysis.groups) {
     const curve = g.curves.find((c) => c.n === n);
@@ -42,7 +42,7 @@ interface StarChartOptions {
 }
 
 /** λ* against N per group: mean ± SEM with the fitted power law, on linear or log-log axes. */
-export function lambdaStarVsN(groups: GroupAnalysis[], opts: StarChartOptions): VegaLiteSpec {
+function lambdaStarVsN(groups: GroupAnalysis[], opts: StarChartOptions): VegaLiteSpec {
   const points: Record<string, unknown>[] = [];
   const fits: Record<string, unknown>[] = [];
   for (const g of groups) {

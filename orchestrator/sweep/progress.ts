@@ -11,6 +11,8 @@ class BarProgress implements ProgressSink {
   private bar: cliProgress.SingleBar;
   private failed = 0;
   private done = 0;
+  private readonly started = Date.now();
+  private newlyDone = 0;
 
   constructor(stream: NodeJS.WriteStream) {
     this.bar = new cliProgress.SingleBar(
@@ -23,9 +25,6 @@ class BarProgress implements ProgressSink {
     this.done = alreadyDone;
     this.bar.start(total, alreadyDone, { failed: 0, rate: '0.0' });
   }
-
-  private readonly started = Date.now();
-  private newlyDone = 0;
 
   tick(ok: boolean): void {
     if (!ok) this.failed++;
