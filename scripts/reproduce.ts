@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { WorkerPoolExecutor } from '../orchestrator/executors/worker-pool.js';
 import { poolWorkerUrl } from '../orchestrator/paths.js';
+import { sweepId } from '../orchestrator/plan/planner.js';
 import { PRESETS } from '../orchestrator/spec/presets.js';
 import { canonicalize, specSchema } from '../orchestrator/spec/spec-schema.js';
 import { openStore } from '../orchestrator/store/open-store.js';
@@ -19,6 +20,7 @@ import { REPRODUCED_PRESETS, reproductionReadme } from './reproduction-readme.js
 
 const store = openStore(process.env.REPRODUCE_STORE ?? 'runs');
 const out = join('docs', 'reproduction');
+// `npm run reproduce -- thesis-fig2` runs only the presets named; the others are read as stored.
 const only = process.argv.slice(2);
 const analyses: Record<string, Analysis> = {};
 const executor = new WorkerPoolExecutor({ workerUrl: poolWorkerUrl() });
@@ -31,7 +33,7 @@ try {
     const summary = run ? await runSweep({ spec, store, executor, progress: progressFor(process.stderr) }) : undefined;
     if (summary && summary.failed.length > 0) throw new Error(`${name}: ${summary.failed.length} tasks failed; run again to retry them`);
     const scratch = join(tmpdir(), `lambdastar-reproduce-${name}`);
-    const { analysis } = await writeReport(store, (summary?.sweepId ?? (await import('../orchestrator/plan/planner.js')).sweepId(spec)), scratch);
+    const { analysis } = await writeReport(store, sweepId(spec), scratch);
     analyses[name] = analysis;
     await rm(join(out, name), { recursive: true, force: true });
     await mkdir(join(out, name), { recursive: true });
