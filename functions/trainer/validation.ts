@@ -26,21 +26,23 @@ export const trainingOptionsShape = {
   separation: z.number().refine(Number.isFinite, { error: 'must be a finite number (class separation s)' })
     .default(DEFAULT_OPTIONS.separation),
   sigma: positive('class std σ').default(DEFAULT_OPTIONS.sigma),
-  valSize: int('validation patterns per seed', 1).default(DEFAULT_OPTIONS.valSize),
+  valSize: int('validation patterns per seed', 1).max(1_000_000, { error: 'must be ≤ 1000000 (validation patterns per seed)' })
+    .default(DEFAULT_OPTIONS.valSize),
   standardize: z.boolean({ error: msg('must be true or false') }).default(DEFAULT_OPTIONS.standardize),
   learningRate: positive('learning rate η').default(DEFAULT_OPTIONS.learningRate),
-  epochs: int('training epochs', 1).default(DEFAULT_OPTIONS.epochs),
+  epochs: int('training epochs', 1).max(1_000_000, { error: 'must be ≤ 1000000 (training epochs)' }).default(DEFAULT_OPTIONS.epochs),
   batchSize: int('mini-batch size B; use a value ≥ N for full batch', 1).default(DEFAULT_OPTIONS.batchSize),
   regularizeBiases: z.boolean({ error: msg('must be true or false') }).default(DEFAULT_OPTIONS.regularizeBiases),
 };
 
 export const taskSchema = z.strictObject({
-  n: int('training patterns N', 2),
+  n: int('training patterns N', 2).max(10_000_000, { error: 'must be ≤ 10000000 (training patterns N)' }),
   seed: int('replicate seed', 0).max(0xffffffff, { error: 'must be ≤ 4294967295 (replicate seed)' }),
   initFactor: positive('init variance factor f'),
   reg: regSchema,
   lambdas: z.array(lambdaSchema, { error: msg('must be a list of λ values, e.g. [1e-4, 1e-3]') })
-    .min(1, { error: 'must list at least one λ' }),
+    .min(1, { error: 'must list at least one λ' })
+    .max(1000, { error: 'must list at most 1000 λ values' }),
   ...trainingOptionsShape,
 });
 
