@@ -8,13 +8,20 @@ export function mean(xs: readonly number[]): number {
   return s / xs.length;
 }
 
-/** Sample variance (n − 1 denominator); throws below two values. */
+/**
+ * Sample variance (n − 1 denominator); throws below two values. Computed on data shifted by the
+ * first value, so equal values give exactly 0 rather than rounding noise.
+ */
 export function sampleVariance(xs: readonly number[]): number {
   if (xs.length < 2) throw new RangeError('sampleVariance: needs at least two values');
-  const m = mean(xs);
-  let s = 0;
-  for (const x of xs) s += (x - m) ** 2;
-  return s / (xs.length - 1);
+  const k = xs[0];
+  let sum = 0;
+  let sq = 0;
+  for (const x of xs) {
+    sum += x - k;
+    sq += (x - k) ** 2;
+  }
+  return Math.max(0, (sq - (sum * sum) / xs.length) / (xs.length - 1));
 }
 
 /** Standard error of the mean, sample std / √n; null for a single value. */

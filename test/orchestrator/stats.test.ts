@@ -8,6 +8,11 @@ describe('statistics', () => {
     expect(sem([1, 2, 3, 4])).toBeCloseTo(Math.sqrt(5 / 3 / 4), 15);
   });
 
+  test('equal values have exactly zero variance (no rounding noise)', () => {
+    expect(sampleVariance(new Array(10).fill(0.02))).toBe(0);
+    expect(sem([0.1, 0.1, 0.1])).toBe(0);
+  });
+
   test('edge cases: empty mean and one-point variance throw; one-point SEM is null', () => {
     expect(() => mean([])).toThrow(RangeError);
     expect(() => sampleVariance([1])).toThrow(RangeError);
