@@ -8,7 +8,7 @@ import { S3Backend } from '../store/s3-backend.js';
 import { ObjectResultStore } from '../store/object-result-store.js';
 import { openStore } from '../store/open-store.js';
 import type { ResultStore } from '../store/result-store.js';
-import { UsageError } from './errors.js';
+import { UsageError } from '../errors.js';
 import { DEFAULT_STORE, positiveInt } from './options.js';
 
 export interface CloudFlags {

@@ -1,5 +1,5 @@
 import type { ResultStore } from '../store/result-store.js';
-import { UsageError } from './errors.js';
+import { UsageError } from '../errors.js';
 
 /** The sweep id given, or the store's only sweep. */
 export async function resolveSweep(store: ResultStore, given: string | undefined): Promise<string> {

@@ -4,7 +4,7 @@ import { describeIssue } from '../../functions/trainer/validation.js';
 import { preset } from '../spec/presets.js';
 import type { CanonicalSpec } from '../spec/spec-schema.js';
 import { canonicalize, specSchema } from '../spec/spec-schema.js';
-import { UsageError } from './errors.js';
+import { UsageError } from '../errors.js';
 
 export interface SpecFlags {
   preset?: string;

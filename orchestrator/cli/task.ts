@@ -6,7 +6,7 @@ import type { Dataset } from '../../functions/trainer/data.js';
 import type { Layout } from '../../functions/trainer/mlp.js';
 import { prepareTask, runTask } from '../../functions/trainer/run-task.js';
 import { describeIssue, taskSchema } from '../../functions/trainer/validation.js';
-import { UsageError, flagOf } from './errors.js';
+import { UsageError, flagOf } from '../errors.js';
 import { number, numberList, positiveInt } from './options.js';
 
 interface TaskFlags {

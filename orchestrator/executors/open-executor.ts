@@ -1,6 +1,6 @@
 /** Maps `--backend` to an executor. */
 import { makeLambdaClient } from '../aws/clients.js';
-import { UsageError } from '../cli/errors.js';
+import { UsageError } from '../errors.js';
 import type { Calibration } from '../cost/cost-model.js';
 import { taskSeconds } from '../cost/cost-model.js';
 import { poolWorkerUrl } from '../paths.js';
