@@ -63,7 +63,7 @@ export async function runSweep(opts: RunSweepOptions): Promise<SweepSummary> {
   const failed: FailureRecord[] = [];
   let completed = 0;
   const attempts = new Map<string, number>();
-  // Batches scheduled and not yet handled; `settle` wakes whoever waits for that number to drop.
+  // Batches scheduled and not yet handled; each one that finishes wakes whoever waits for fewer.
   let active = 0;
   let wake: (() => void) | undefined;
   const waitUntilActive = async (atMost: number) => {
@@ -83,7 +83,7 @@ export async function runSweep(opts: RunSweepOptions): Promise<SweepSummary> {
       const planned = batch[i];
       const n = (attempts.get(planned.id) ?? 0) + 1;
       attempts.set(planned.id, n);
-      let message = outcome.ok ? undefined : outcome.message;
+      const message = outcome.ok ? undefined : outcome.message;
       if (outcome.ok && outcome.result) {
         try {
           await store.putResult(manifest.sweepId, outcome.result);
@@ -113,12 +113,18 @@ export async function runSweep(opts: RunSweepOptions): Promise<SweepSummary> {
 
   const schedule = (batch: PlannedTask[]): void => {
     active++;
-    void limit(() => handle(batch)).finally(() => {
-      active--;
-      const w = wake;
-      wake = undefined;
-      w?.();
-    });
+    void limit(() => handle(batch))
+      .catch((err: unknown) => {
+        // Not expected (handle catches executor and store errors), but never lose a task silently.
+        const message = err instanceof Error ? err.message : String(err);
+        for (const t of batch) failed.push({ taskId: t.id, attempts: attempts.get(t.id) ?? 1, message });
+      })
+      .finally(() => {
+        active--;
+        const w = wake;
+        wake = undefined;
+        w?.();
+      });
   };
 
   const chunkSize = opts.chunkSize ?? 4096;
