@@ -56,7 +56,7 @@ export class LambdaExecutor implements Executor {
     return packByDuration(tasks, this.opts.predictSeconds, effectiveTarget(total, this.targetSeconds, this.concurrency));
   }
 
-  predictedMs(batch: PlannedTask[]): number {
+  private predictedMs(batch: PlannedTask[]): number {
     return 1000 * batch.reduce((s, t) => s + this.opts.predictSeconds(t.task), 0);
   }
 

@@ -115,6 +115,24 @@ describe('the CLI against S3 and Lambda endpoints', () => {
     expect(readFileSync(join(dir, 'resumed', 'analysis.json'), 'utf8')).toBe(readFileSync(join(dir, 'clean-report', 'analysis.json'), 'utf8'));
   });
 
+  test('every executor × store combination gives the same analysis', async () => {
+    const spec = join(dir, 'matrix.json');
+    writeFileSync(spec, JSON.stringify({ n: [10, 20, 40], lambdas: [1e-3, 1e-2, 1e-1], seeds: 2, epochs: 10, valSize: 100 }));
+    const combos: [string, string[]][] = [
+      ['local-folder', ['--store', join(dir, 'm-local')]],
+      ['local-s3', ['--store', `s3://${TEST_BUCKET}/${freshPrefix('m')}`]],
+      ['lambda-folder', ['--backend', 'lambda', '--function', 'f', '--store', join(dir, 'm-lambda')]],
+      ['lambda-s3', ['--backend', 'lambda', '--function', 'f', '--store', `s3://${TEST_BUCKET}/${freshPrefix('m')}`]],
+    ];
+    const analyses = [];
+    for (const [name, args] of combos) {
+      const run = await runCli(['run', '--spec', spec, ...args, '--out', join(dir, `m-report-${name}`)], { env });
+      expect(run.code, `${name}: ${run.stderr}`).toBe(0);
+      analyses.push(readFileSync(join(dir, `m-report-${name}`, 'analysis.json'), 'utf8'));
+    }
+    for (const a of analyses.slice(1)) expect(a).toBe(analyses[0]);
+  });
+
   test('a missing bucket and a missing function name are one-line errors', async () => {
     const nobucket = await runCli(['status', '--store', 's3://no-such-bucket/x'], { env });
     expect(nobucket.code).toBe(2);
