@@ -123,6 +123,8 @@ function sensitivitySentence(a: Analysis | undefined): string {
   );
 }
 
+const details = (summaryText: string, body: string[]) => ['<details>', `<summary>${summaryText}</summary>`, '', ...body, '', '</details>', ''];
+
 const contains = (fit: LineFit | null | undefined, v: number) => Boolean(fit?.ci95 && fit.ci95[0] <= v && v <= fit.ci95[1]);
 
 /** The findings in a few sentences, every number and judgement computed from the analyses. */
@@ -213,6 +215,8 @@ export function reproductionReadme(a: Record<string, Analysis>): string {
     '',
     ...[0.1, 1, 10].map((f) => `- f = ${f}: ${meaning(group(a['thesis-fig3'], 'l2', f), group(a['thesis-fig3-ext'], 'l2', f))}`),
     '',
+    ...[0.1, 1, 10].flatMap((f) => details(`λ* and grid-edge counts per N, f = ${f}`, perNTable(group(a['thesis-fig3'], 'l2', f), group(a['thesis-fig3-ext'], 'l2', f)))),
+    '',
     fig('thesis-fig3-ext', 'init-factors', 'λ* against N by init factor, extended grid'),
     '',
     '## Fig. 4 — L1 against L2, later N grid, f = 1',
@@ -222,6 +226,10 @@ export function reproductionReadme(a: Record<string, Analysis>): string {
     slopeRows('L1', '≈ L2', group(a['thesis-fig4'], 'l1', 1), group(a['thesis-fig4-ext'], 'l1', 1)),
     '',
     `The thesis saw about the same slope and a constant offset. Here, on the extended grid: ${l1Offset(a['thesis-fig4-ext'])}.`,
+    '',
+    ...(['l2', 'l1'] as const).flatMap((reg) =>
+      details(`λ* and grid-edge counts per N, ${reg.toUpperCase()}`, perNTable(group(a['thesis-fig4'], reg, 1), group(a['thesis-fig4-ext'], reg, 1))),
+    ),
     '',
     fig('thesis-fig4-ext', 'l1-vs-l2', 'λ* against N, L1 and L2, extended grid'),
     '',
