@@ -3,7 +3,7 @@
  *
  * Why generated: with D and H known, the per-pattern work (forward pass, back-propagation, update)
  * unrolls into a few hundred statements over local variables, which V8 runs about twice as fast as
- * than the same arithmetic in generic loops (see `npm run bench:trainer`). The generated source is a
+ * the same arithmetic in generic loops (see `npm run bench:trainer`). The generated source is a
  * pure function of (D, H, reg, regularizeBiases) and fixes every operation's order, so results stay
  * bit-identical wherever it runs; JavaScript never contracts a·b + c into an FMA.
  *
