@@ -30,12 +30,41 @@ export type BatchStep = (
   nl: number, lambdas: readonly number[], eta: number,
 ) => void;
 
+/** Σ cross-entropy and the misclassified count of the network at offset `o` over patterns 0…n−1. */
+export type Evaluate = (p: Float64Array, o: number, x: Float64Array, d: Float64Array, n: number) => { loss: number; wrong: number };
+
 export interface Kernels {
   online: OnlineStep;
   batch: BatchStep;
 }
 
 const cache = new Map<string, Kernels>();
+const evaluators = new Map<string, Evaluate>();
+
+/**
+ * The evaluation pass for one network shape: the same operations in the same order as `logit` and
+ * `crossEntropy` in mlp.ts (so the same bits), without their per-call overhead.
+ */
+export function evaluatorFor(lay: Layout): Evaluate {
+  const key = `${lay.dim}:${lay.hidden}`;
+  let e = evaluators.get(key);
+  if (!e) {
+    const body = [
+      'let loss = 0;',
+      'let wrong = 0;',
+      'for (let i = 0; i < n; i++) {',
+      ...loadPattern(lay),
+      ...forwardLogit(lay),
+      'loss += (a > 0 ? a + Math.log1p(Math.exp(-a)) : Math.log1p(Math.exp(a))) - d[i] * a;',
+      'if ((a >= 0 ? 1 : 0) !== d[i]) wrong++;',
+      '}',
+      'return { loss, wrong };',
+    ];
+    e = compileWithTables(['p', 'o', 'x', 'd', 'n'], body) as Evaluate;
+    evaluators.set(key, e);
+  }
+  return e;
+}
 
 export function kernelsFor(lay: Layout, reg: Reg, regularizeBiases: boolean): Kernels {
   const key = `${lay.dim}:${lay.hidden}:${reg}:${regularizeBiases}`;
@@ -50,8 +79,8 @@ export function kernelsFor(lay: Layout, reg: Reg, regularizeBiases: boolean): Ke
 // exp(−a) may overflow to Infinity for a ≪ 0, giving exactly 0: no branch needed.
 const SIGMOID_MINUS_D = `1 / (1 + Math.exp(-a)) - d[i]`;
 
-/** Statements for the forward pass of network block `o` on locals x0…; leaves h0… and delta. */
-function forward(lay: Layout): string[] {
+/** Statements for the forward pass of network block `o` on locals x0…; leaves h0… and the logit a. */
+function forwardLogit(lay: Layout): string[] {
   const { dim, hidden } = lay;
   const out: string[] = [];
   for (let j = 0; j < hidden; j++) {
@@ -61,8 +90,13 @@ function forward(lay: Layout): string[] {
   }
   let a = `p[o + ${lay.b2}]`;
   for (let j = 0; j < hidden; j++) a += ` + p[o + ${lay.v + j}] * h${j}`;
-  out.push(`const a = ${a};`, `const delta = ${SIGMOID_MINUS_D};`);
+  out.push(`const a = ${a};`);
   return out;
+}
+
+/** The forward pass and δ = y − d. */
+function forward(lay: Layout): string[] {
+  return [...forwardLogit(lay), `const delta = ${SIGMOID_MINUS_D};`];
 }
 
 function loadPattern(lay: Layout): string[] {

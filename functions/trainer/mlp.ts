@@ -8,6 +8,7 @@
 import type { Dataset } from './data.js';
 import type { Rng } from './rng.js';
 import type { Reg } from './task.js';
+import { evaluatorFor } from './kernels.js';
 import { tanh } from './tanh.js';
 
 export interface Layout {
@@ -70,14 +71,7 @@ function logit(p: Float64Array, o: number, lay: Layout, x: Float64Array, i: numb
 
 /** Mean cross-entropy and misclassification rate (y ≥ 0.5 ⇔ logit ≥ 0 ⇒ class 1) over `data`. */
 export function evaluate(p: Float64Array, o: number, lay: Layout, data: Dataset): { loss: number; error: number } {
-  const h = new Float64Array(lay.hidden);
-  let loss = 0;
-  let wrong = 0;
-  for (let i = 0; i < data.n; i++) {
-    const a = logit(p, o, lay, data.x, i, h);
-    loss += crossEntropy(a, data.d[i]);
-    if ((a >= 0 ? 1 : 0) !== data.d[i]) wrong++;
-  }
+  const { loss, wrong } = evaluatorFor(lay)(p, o, data.x, data.d, data.n);
   return { loss: loss / data.n, error: wrong / data.n };
 }
 
