@@ -73,6 +73,17 @@ export interface ObjectIO {
 }
 
 /**
+ * Creates `key` with `body` unless an object is there, and returns that object's text (undefined
+ * when this call created it). Reads first: not every S3-compatible server honours If-None-Match.
+ */
+export async function createOrRead(io: ObjectIO, key: string, body: string): Promise<string | undefined> {
+  const existing = await io.read(key);
+  if (existing !== undefined) return existing;
+  if (await io.createExclusive(key, body)) return undefined;
+  return (await io.read(key)) ?? '';
+}
+
+/**
  * Stores `result` under `key` unless an identical one is there; a different one is a loud error.
  * Returns 'written' or 'identical'.
  */
@@ -82,9 +93,9 @@ export async function writeOnce(
   result: TaskResult,
   where: string = key,
 ): Promise<'written' | 'identical'> {
-  const existing = await io.read(key);
-  if (existing === undefined && (await io.createExclusive(key, serializeResult(result)))) return 'written';
-  const stored = parseResult(existing ?? (await io.read(key)) ?? '', where);
+  const existing = await createOrRead(io, key, serializeResult(result));
+  if (existing === undefined) return 'written';
+  const stored = parseResult(existing, where);
   if (stored.digest !== result.digest) throw new ResultConflictError(where, stored.digest, result.digest);
   return 'identical';
 }

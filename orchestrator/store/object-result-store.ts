@@ -3,7 +3,7 @@
  * the parsing live here once; each backend only moves bytes.
  */
 import { manifestKey, resultKey, resultsPrefix, sweepPrefix } from '../../functions/keys.js';
-import { parseResult, writeOnce } from '../../functions/results.js';
+import { createOrRead, parseResult, writeOnce } from '../../functions/results.js';
 import type { TaskResult } from '../../functions/trainer/task.js';
 import { checkSameManifest, parseFailures, parseManifest, serializeFailures, serializeManifest } from './manifest-io.js';
 import type { ObjectBackend } from './object-backend.js';
@@ -28,10 +28,8 @@ export class ObjectResultStore implements ResultStore {
 
   async putManifest(manifest: Manifest): Promise<void> {
     const key = manifestKey(this.prefix, manifest.sweepId);
-    // Read first: not every S3-compatible server honours If-None-Match.
-    const stored = (await this.getManifest(manifest.sweepId)) ??
-      ((await this.backend.createExclusive(key, serializeManifest(manifest))) ? undefined : await this.getManifest(manifest.sweepId));
-    if (stored) checkSameManifest(stored, manifest, this.describe(key));
+    const existing = await createOrRead(this.backend, key, serializeManifest(manifest));
+    if (existing !== undefined) checkSameManifest(parseManifest(existing, this.describe(key)), manifest, this.describe(key));
   }
 
   async getManifest(sweepId: string): Promise<Manifest | undefined> {
