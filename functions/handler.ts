@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { resultKey } from './keys.js';
 import type { ObjectIO } from './results.js';
 import { writeOnce } from './results.js';
-import { s3ObjectIO } from './s3-object-io.js';
+import { s3CompatibleOptions, s3ObjectIO } from './s3-object-io.js';
 import { taskId } from './trainer/ids.js';
 import { runTask } from './trainer/run-task.js';
 import type { TaskResult } from './trainer/task.js';
@@ -87,11 +87,5 @@ export function makeHandler(deps: HandlerDeps): (event: unknown) => Promise<Trai
   };
 }
 
-// The SDK itself honours AWS_ENDPOINT_URL(_S3); S3-compatible servers there want path-style keys.
-const customS3 = Boolean(process.env.AWS_ENDPOINT_URL_S3 ?? process.env.AWS_ENDPOINT_URL);
-const s3 = new S3Client({
-  forcePathStyle: customS3,
-  requestChecksumCalculation: 'WHEN_REQUIRED',
-  responseChecksumValidation: 'WHEN_REQUIRED',
-});
+const s3 = new S3Client(s3CompatibleOptions());
 export const handler = makeHandler({ io: (bucket) => s3ObjectIO(s3, bucket) });

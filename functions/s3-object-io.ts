@@ -14,6 +14,19 @@ export function s3ErrorCode(err: unknown): { name: string; status: number | unde
   return { name: e.name ?? e.Code ?? 'Error', status: e.$metadata?.httpStatusCode };
 }
 
+/**
+ * S3 client settings that work against AWS and S3-compatible servers alike: path-style keys whenever
+ * a custom endpoint is set (the SDK itself honours AWS_ENDPOINT_URL(_S3)), checksums only where S3
+ * requires them.
+ */
+export function s3CompatibleOptions(endpoint = process.env.AWS_ENDPOINT_URL_S3 ?? process.env.AWS_ENDPOINT_URL) {
+  return {
+    ...(endpoint ? { endpoint, forcePathStyle: true } : {}),
+    requestChecksumCalculation: 'WHEN_REQUIRED',
+    responseChecksumValidation: 'WHEN_REQUIRED',
+  } as const;
+}
+
 export function s3ObjectIO(client: S3Client, bucket: string): ObjectIO {
   return {
     async read(key) {

@@ -8,6 +8,7 @@ import { Agent as HttpsAgent } from 'node:https';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { S3Client } from '@aws-sdk/client-s3';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
+import { s3CompatibleOptions } from '../../functions/s3-object-io.js';
 
 export interface ClientOptions {
   region?: string;
@@ -38,16 +39,12 @@ function region(opts: ClientOptions): string | undefined {
 }
 
 export function makeS3Client(opts: ClientOptions = {}): S3Client {
-  const endpoint = customEndpoint('S3');
   return new S3Client({
     region: region(opts),
-    ...(endpoint ? { endpoint, forcePathStyle: true } : {}),
+    ...s3CompatibleOptions(customEndpoint('S3')),
     requestHandler: handler(opts),
     maxAttempts: opts.maxAttempts ?? 5,
     retryMode: 'adaptive',
-    // Checksums only where S3 requires them: S3-compatible servers differ in what they accept.
-    requestChecksumCalculation: 'WHEN_REQUIRED',
-    responseChecksumValidation: 'WHEN_REQUIRED',
   });
 }
 

@@ -4,7 +4,7 @@ import type { Command } from 'commander';
 import { calibrate } from '../cost/calibrate.js';
 import type { Architecture, CostEstimate } from '../cost/cost-model.js';
 import { estimateCost, taskSeconds } from '../cost/cost-model.js';
-import { effectiveTarget, packByDuration } from '../plan/pack.js';
+import { packForConcurrency } from '../plan/pack.js';
 import { optionVariants, planTasks, predictedCost, sweepId, taskCount } from '../plan/planner.js';
 import type { CanonicalSpec } from '../spec/spec-schema.js';
 import { addLambdaOptions } from './cloud-flags.js';
@@ -55,10 +55,9 @@ function lambdaEstimate(
   const calibration = calibrate();
   const tasks = [...planTasks(spec)];
   const predict = (task: (typeof tasks)[number]['task']) => taskSeconds(task, calibration, opts.memoryMb);
-  const total = tasks.reduce((s, t) => s + predict(t.task), 0);
-  const batches = packByDuration(tasks, predict, effectiveTarget(total, opts.targetSeconds, opts.concurrency));
+  const batches = packForConcurrency(tasks, predict, opts.targetSeconds, opts.concurrency);
   const estimate = estimateCost(batches, calibration, opts);
-  const localCompute = tasks.reduce((s, t) => s + taskSeconds(t.task, calibration, 1769), 0);
+  const localCompute = tasks.reduce((s, t) => s + predictedCost(t.task) * calibration.secondsPerCostUnit, 0);
   return { ...estimate, localSeconds: localCompute / availableParallelism() };
 }
 

@@ -7,7 +7,7 @@
 import type { LambdaClient } from '@aws-sdk/client-lambda';
 import { InvokeCommand } from '@aws-sdk/client-lambda';
 import type { TrainerResponse } from '../../functions/handler.js';
-import { effectiveTarget, packByDuration } from '../plan/pack.js';
+import { packForConcurrency } from '../plan/pack.js';
 import type { PlannedTask } from '../plan/planner.js';
 import type { Executor, TaskOutcome } from './executor.js';
 import { checkConcurrency } from './executor.js';
@@ -52,8 +52,7 @@ export class LambdaExecutor implements Executor {
 
   /** Packs by predicted duration; the target shrinks when that keeps more invocations busy. */
   batches(tasks: PlannedTask[]): PlannedTask[][] {
-    const total = tasks.reduce((s, t) => s + this.opts.predictSeconds(t.task), 0);
-    return packByDuration(tasks, this.opts.predictSeconds, effectiveTarget(total, this.targetSeconds, this.concurrency));
+    return packForConcurrency(tasks, this.opts.predictSeconds, this.targetSeconds, this.concurrency);
   }
 
   private predictedMs(batch: PlannedTask[]): number {

@@ -5,7 +5,7 @@ import type { PlannedTask } from './planner.js';
  * go many to a batch, a task longer than the target alone. A batch closes when the next task would
  * overflow it.
  */
-export function packByDuration(
+function packByDuration(
   tasks: readonly PlannedTask[],
   predictSeconds: (task: PlannedTask['task']) => number,
   targetSeconds: number,
@@ -27,11 +27,19 @@ export function packByDuration(
   return out;
 }
 
+/** Below this many seconds per invocation, per-invocation overhead starts to dominate. */
+const FLOOR_SECONDS = 2;
+
 /**
- * The batch length to aim at: `targetSeconds`, shortened when that would leave invocation slots
- * idle (fewer batches than `concurrency`), but never below `floorSeconds`, where per-invocation
- * overhead starts to dominate.
+ * Packs tasks for `concurrency` parallel invocations: batches of about `targetSeconds`, shortened
+ * when that would leave invocation slots idle, but never below two seconds.
  */
-export function effectiveTarget(totalSeconds: number, targetSeconds: number, concurrency: number, floorSeconds = 2): number {
-  return Math.max(floorSeconds, Math.min(targetSeconds, totalSeconds / concurrency));
+export function packForConcurrency(
+  tasks: readonly PlannedTask[],
+  predictSeconds: (task: PlannedTask['task']) => number,
+  targetSeconds: number,
+  concurrency: number,
+): PlannedTask[][] {
+  const total = tasks.reduce((s, t) => s + predictSeconds(t.task), 0);
+  return packByDuration(tasks, predictSeconds, Math.max(FLOOR_SECONDS, Math.min(targetSeconds, total / concurrency)));
 }
