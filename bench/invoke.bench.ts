@@ -7,6 +7,7 @@
 import pLimit from 'p-limit';
 import { makeLambdaClient } from '../orchestrator/aws/clients.js';
 import { LambdaExecutor } from '../orchestrator/executors/lambda-executor.js';
+import { taskId } from '../functions/trainer/ids.js';
 import { withDefaults } from '../functions/trainer/task.js';
 import { LocalLambda } from '../test/helpers/local-lambda.js';
 
@@ -28,7 +29,10 @@ const executor = new LambdaExecutor({
   concurrency: CONCURRENCY,
   predictSeconds: () => 0.01,
 });
-const task = withDefaults({ n: 2, seed: 0, initFactor: 1, reg: 'l2', lambdas: [1] });
+const taskOf = (seed: number) => {
+  const task = withDefaults({ n: 2, seed, initFactor: 1, reg: 'l2', lambdas: [1] });
+  return { id: taskId(task), task };
+};
 let peak = 0;
 const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 10);
 const limit = pLimit(CONCURRENCY);
@@ -37,7 +41,7 @@ const run = async (count: number) => {
   await Promise.all(
     Array.from({ length: count }, (_, i) =>
       limit(async () => {
-        const [o] = await executor.runBatch([{ id: i.toString(16).padStart(16, '0'), task }]);
+        const [o] = await executor.runBatch([taskOf(i)]);
         if (o.ok) ok++;
       }),
     ),
@@ -45,7 +49,7 @@ const run = async (count: number) => {
   return ok;
 };
 await run(500); // warm up sockets and JIT
-const before = executor.usage.invocations;
+const before = executor.usage().invocations;
 const started = performance.now();
 const ok = await run(TOTAL);
 const seconds = (performance.now() - started) / 1000;
@@ -54,4 +58,4 @@ await executor.close();
 await server.stop();
 const rate = TOTAL / seconds;
 console.log(`invoke: ${TOTAL} no-op invocations at concurrency ${CONCURRENCY}: ${ok} ok in ${seconds.toFixed(2)} s`);
-console.log(`${rate.toFixed(0)} invocations/s (bar ≥ 1000: ${rate >= 1000 ? 'ok' : 'MISSED'}), ${executor.usage.invocations - before} sent, peak RSS ${(peak / 2 ** 20).toFixed(0)} MB (client and endpoint in one process)`);
+console.log(`${rate.toFixed(0)} invocations/s (bar ≥ 1000: ${rate >= 1000 ? 'ok' : 'MISSED'}), ${executor.usage().invocations - before} sent, peak RSS ${(peak / 2 ** 20).toFixed(0)} MB (client and endpoint in one process)`);

@@ -5,6 +5,7 @@
  * BENCH_PRESET and BENCH_SEEDS shrink the workload for a quick look.
  */
 import { availableParallelism } from 'node:os';
+import type { Executor } from '../orchestrator/executors/executor.js';
 import { WorkerPoolExecutor } from '../orchestrator/executors/worker-pool.js';
 import { poolWorkerUrl } from '../orchestrator/paths.js';
 import { PRESETS } from '../orchestrator/spec/presets.js';
@@ -17,17 +18,31 @@ const presetName = process.env.BENCH_PRESET ?? 'thesis-fig2-ext';
 const raw = { ...PRESETS[presetName], ...(process.env.BENCH_SEEDS ? { seeds: Number(process.env.BENCH_SEEDS) } : {}) };
 const spec = canonicalize(specSchema.parse(raw));
 
+/** The pool, counting the time its workers spent training (from each result's wall time). */
+function timedPool(concurrency: number) {
+  const pool = new WorkerPoolExecutor({ concurrency, workerUrl: poolWorkerUrl() });
+  let busyMs = 0;
+  const executor: Executor = {
+    concurrency: pool.concurrency,
+    batches: (tasks) => pool.batches(tasks),
+    runBatch: async (batch) => {
+      const outcomes = await pool.runBatch(batch);
+      for (const o of outcomes) if (o.ok) busyMs += o.result.wallMs;
+      return outcomes;
+    },
+    close: () => pool.close(),
+  };
+  return { executor, busySeconds: () => busyMs / 1000 };
+}
+
 async function measure(concurrency: number) {
-  const backend = new MemoryBackend();
-  const store = new ObjectResultStore(backend, '', 'memory:');
-  const executor = new WorkerPoolExecutor({ concurrency, workerUrl: poolWorkerUrl() });
+  const store = new ObjectResultStore(new MemoryBackend(), '', 'memory:');
+  const { executor, busySeconds } = timedPool(concurrency);
   const started = performance.now();
   const summary = await runSweep({ spec, store, executor });
   const wall = (performance.now() - started) / 1000;
   await executor.close();
-  let busy = 0;
-  for (const id of await store.listResultIds(summary.sweepId)) busy += (await store.getResult(summary.sweepId, id)).wallMs / 1000;
-  return { wall, tasks: summary.completed, utilization: busy / (wall * concurrency) };
+  return { wall, tasks: summary.tasksRun, utilization: busySeconds() / (wall * concurrency) };
 }
 
 const cores = availableParallelism();

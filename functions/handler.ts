@@ -1,7 +1,9 @@
 /**
  * The trainer as a Lambda function. Event: `{ tasks: [{ id, task }], bucket, prefix }` writes each
- * result to `<prefix>/<id>.json` in `bucket`; `{ tasks, inline: true }` returns the results instead.
- * A bad event is answered with `{ code, message }` naming the field, never a stack trace.
+ * result under the store `prefix` in `bucket` (functions/keys.ts) and returns it; `{ tasks, inline:
+ * true }` only returns the results. The orchestrator needs the metrics either way: an adaptive
+ * search decides its next λ from them. A bad event is answered with `{ code, message }` naming the
+ * field, never a stack trace.
  */
 import { S3Client } from '@aws-sdk/client-s3';
 import { z } from 'zod';
@@ -9,7 +11,7 @@ import { resultKey } from './keys.js';
 import type { ObjectIO } from './results.js';
 import { writeOnce } from './results.js';
 import { s3CompatibleOptions, s3ObjectIO } from './s3-object-io.js';
-import { taskId } from './trainer/ids.js';
+import { cellId, taskId } from './trainer/ids.js';
 import { runTask } from './trainer/run-task.js';
 import type { TaskResult } from './trainer/task.js';
 import { describeIssue, taskSchema } from './trainer/validation.js';
@@ -31,11 +33,10 @@ export type TrainerEvent = z.input<typeof eventSchema>;
 
 export interface TaskSummary {
   id: string;
-  digest: string;
-  wallMs: number;
+  result: TaskResult;
+  /** Where it was stored, when the event named a bucket. */
   key?: string;
   stored?: 'written' | 'identical';
-  result?: TaskResult;
 }
 
 export interface TaskFailure {
@@ -71,10 +72,9 @@ export function makeHandler(deps: HandlerDeps): (event: unknown) => Promise<Trai
     for (const { id, task } of tasks) {
       try {
         const result = run(task, id);
-        const summary: TaskSummary = { id, digest: result.digest, wallMs: result.wallMs };
-        if (inline) summary.result = result;
-        else if (bucket !== undefined) {
-          summary.key = resultKey(prefix, id);
+        const summary: TaskSummary = { id, result };
+        if (!inline && bucket !== undefined) {
+          summary.key = resultKey(prefix, cellId(task), id);
           summary.stored = await writeOnce(deps.io(bucket), summary.key, result);
         }
         results.push(summary);

@@ -1,16 +1,25 @@
-/** The `lambdastar` command line: plan, run, status, report, task, verify, predict. */
+/** The `lambdastar` command line: plan, run, status, report, task, verify, predict, migrate. */
 import { Command, CommanderError } from 'commander';
+import { registerMigrate } from './cli/migrate.js';
 import { registerPlan } from './cli/plan.js';
+import { registerPredict } from './cli/predict.js';
 import { registerReport } from './cli/report.js';
 import { registerRun } from './cli/run.js';
 import { registerStatus } from './cli/status.js';
 import { registerTask } from './cli/task.js';
 import { registerVerify } from './cli/verify.js';
-import { registerPredict } from './cli/predict.js';
+import { EXIT, exitCodeOf } from './errors.js';
+import { packageVersion } from './paths.js';
 
 const program = new Command()
   .name('lambdastar')
   .description('Find the optimal regularization strength λ* of small neural networks with parameter sweeps, locally or on AWS Lambda.')
+  .version(packageVersion(), '-V, --version')
+  .addHelpText(
+    'after',
+    '\nExit codes: 0 ok · 1 some tasks failed · 2 bad usage or input (nothing written) · 3 the environment failed ' +
+      '(credentials, network, store unreachable or full) · 130/143 stopped by Ctrl-C / SIGTERM.',
+  )
   .showHelpAfterError('(run with --help for usage)')
   .exitOverride();
 
@@ -21,6 +30,7 @@ registerReport(program);
 registerTask(program);
 registerVerify(program);
 registerPredict(program);
+registerMigrate(program);
 for (const c of program.commands) c.exitOverride();
 
 try {
@@ -28,11 +38,11 @@ try {
 } catch (err) {
   if (err instanceof CommanderError) {
     // Commander has printed its message already.
-    process.exitCode = err.exitCode === 0 ? 0 : 2;
+    process.exitCode = err.exitCode === 0 ? EXIT.ok : EXIT.badInput;
   } else {
     const message = err instanceof Error ? err.message : String(err);
     process.stderr.write(`lambdastar: ${message.split('\n')[0]}\n`);
     if (process.env.LAMBDASTAR_DEBUG && err instanceof Error) process.stderr.write(`${err.stack}\n`);
-    process.exitCode = 2;
+    process.exitCode = exitCodeOf(err);
   }
 }

@@ -1,6 +1,45 @@
-/** Errors the CLI reports as one line with exit code 2 (bad usage or input). */
+/**
+ * Errors by class, and the one place that maps them to exit codes: 2 bad usage or input (nothing
+ * written), 1 the sweep ran and some tasks failed, 3 the environment failed (credentials, network,
+ * a store that cannot be reached or written, a full disk), 130/143 interrupted by SIGINT/SIGTERM.
+ */
+
+/** Bad usage or input, said in one line naming the flag or field and the fix. */
 export class UsageError extends Error {
   readonly code = 'USAGE';
+}
+
+/** The environment failed: the message names what could not be done and where. */
+export class EnvironmentError extends Error {
+  readonly code = 'ENVIRONMENT';
+}
+
+export const EXIT = { ok: 0, tasksFailed: 1, badInput: 2, environment: 3, interrupted: 130, terminated: 143 } as const;
+
+/** Typed error codes thrown across the modules that mean bad usage or bad input. */
+const BAD_INPUT = new Set([
+  'USAGE', 'UNKNOWN_PRESET', 'BAD_STORE', 'UNKNOWN_SWEEP', 'PREDICT', 'LIMIT',
+  'CORRUPT_RESULT', 'CORRUPT_STORE', 'CORRUPT_RECORD', 'POINT_CONFLICT', 'RESULT_CONFLICT', 'MANIFEST_CONFLICT', 'STORE_LAYOUT',
+  'MISSING_BUCKET',
+]);
+
+/** System error codes that say the machine or the network failed, not the input. */
+const ENVIRONMENT = new Set([
+  'ENVIRONMENT', 'ACCESS_DENIED', 'WRITE_IN_PROGRESS', 'ENOSPC', 'EDQUOT', 'EIO', 'EMFILE', 'ENFILE', 'EROFS', 'EACCES', 'EPERM',
+  'ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH',
+]);
+
+/** SDK error names for missing or bad credentials, throttling and timeouts. */
+const ENVIRONMENT_NAMES = /Credentials|Token|Throttl|TooManyRequests|Timeout|NetworkingError|ServiceUnavailable|InternalError|SlowDown/;
+
+export function exitCodeOf(err: unknown): number {
+  const e = (err ?? {}) as { code?: unknown; name?: unknown };
+  if (typeof e.code === 'string' && BAD_INPUT.has(e.code)) return EXIT.badInput;
+  if (err instanceof TypeError && /^--/.test(err.message)) return EXIT.badInput;
+  if (typeof e.code === 'string' && ENVIRONMENT.has(e.code)) return EXIT.environment;
+  if (typeof e.name === 'string' && ENVIRONMENT_NAMES.test(e.name)) return EXIT.environment;
+  // Anything unclassified is not the user's input; say so with the environment's code.
+  return EXIT.environment;
 }
 
 /** The flag a task or spec field is set by, for messages: `initFactor` → `--init-factor`. */

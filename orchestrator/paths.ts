@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
@@ -18,4 +18,9 @@ export function poolWorkerUrl(): URL {
   const path = join(packageRoot(), 'dist', 'pool-worker.mjs');
   if (!existsSync(path)) throw new Error(`${path} is missing; run \`npm run build\` first`);
   return pathToFileURL(path);
+}
+
+/** The version in lambdastar's package.json. */
+export function packageVersion(): string {
+  return (JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')) as { version: string }).version;
 }

@@ -15,7 +15,7 @@ import { openStore } from '../orchestrator/store/open-store.js';
 import { progressFor } from '../orchestrator/sweep/progress.js';
 import { runSweep } from '../orchestrator/sweep/run-sweep.js';
 import { writeReport } from '../orchestrator/report/write-report.js';
-import type { Analysis } from '../orchestrator/analysis/analyze.js';
+import type { Analysis } from '../orchestrator/analysis/analysis-types.js';
 import { REPRODUCED_PRESETS, reproductionReadme } from './reproduction-readme.js';
 
 const store = openStore(process.env.REPRODUCE_STORE ?? 'runs');
@@ -40,7 +40,9 @@ try {
     await cp(join(scratch, 'analysis.json'), join(out, name, 'analysis.json'));
     await cp(join(scratch, 'figures'), join(out, name, 'figures'), { recursive: true });
     await rm(scratch, { recursive: true, force: true });
-    process.stdout.write(`${name}: ${summary.total} tasks (${summary.alreadyDone} already done) in ${((Date.now() - started) / 1000).toFixed(0)} s\n`);
+    process.stdout.write(
+      `${name}: ${summary.cells} cells, ${summary.points} points (${summary.pointsReused} reused) in ${((Date.now() - started) / 1000).toFixed(0)} s\n`,
+    );
   }
 } finally {
   await executor.close();

@@ -1,5 +1,5 @@
 /** docs/reproduction/README.md from the analyses of the reproduced presets (pure; deterministic). */
-import type { Analysis, GroupAnalysis } from '../orchestrator/analysis/analyze.js';
+import type { Analysis, GroupAnalysis } from '../orchestrator/analysis/analysis-types.js';
 import type { LineFit } from '../orchestrator/analysis/stats.js';
 
 export const REPRODUCED_PRESETS = [

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Task } from './task.js';
+import type { Cell, Task } from './task.js';
 import { TRAINER_VERSION } from './task.js';
 
 /** JSON with object keys sorted at every level: equal values give equal strings. */
@@ -21,13 +21,23 @@ export function shortHash(text: string, length = 16): string {
   return createHash('sha256').update(text).digest('hex').slice(0, length);
 }
 
-/** Every field of a task, sorted: `JSON.stringify(task, TASK_KEYS)` is its canonical JSON, fast. */
-const TASK_KEYS = [
-  'batchSize', 'epochs', 'hidden', 'initFactor', 'inputDim', 'lambdas', 'learningRate', 'n', 'reg', 'regularizeBiases',
+/**
+ * Every field of a cell, sorted: `JSON.stringify(cell, CELL_KEYS)` is its canonical JSON, fast.
+ * A test checks it names every field of `Cell`, so a new option cannot drop out of the ids.
+ */
+export const CELL_KEYS = [
+  'batchSize', 'epochs', 'hidden', 'initFactor', 'inputDim', 'learningRate', 'n', 'reg', 'regularizeBiases',
   'seed', 'separation', 'sigma', 'standardize', 'valSize',
-] satisfies (keyof Task)[];
+] as const satisfies readonly (keyof Cell)[];
 
-/** A task's id: a hash of its canonical JSON and the trainer version, so new numerics get new ids. */
+const TASK_KEYS = [...CELL_KEYS, 'lambdas'].sort();
+
+/** A cell's id: a hash of its canonical JSON and the trainer version, so new numerics get new ids. */
+export function cellId(cell: Cell): string {
+  return shortHash(`${TRAINER_VERSION}\ncell\n${JSON.stringify(cell, CELL_KEYS as unknown as string[])}`);
+}
+
+/** A task's id: a hash of its canonical JSON (cell and λ list) and the trainer version. */
 export function taskId(task: Task): string {
   return shortHash(`${TRAINER_VERSION}\n${JSON.stringify(task, TASK_KEYS)}`);
 }

@@ -42,12 +42,13 @@ export function trainTask(task: Task): LambdaMetrics[] {
   const params = new Float64Array(lay.size * task.lambdas.length);
   for (let l = 0; l < task.lambdas.length; l++) params.set(init, l * lay.size);
   trainAll(params, lay, task.lambdas, train, task, streamFor(task.seed, 'shuffle', task.n));
-  return task.lambdas.map((lambda, l) => {
+  return task.lambdas.map((lambda, l): LambdaMetrics => {
     const o = l * lay.size;
+    if (!allFinite(params, o, lay.size)) return { lambda, diverged: true };
     const trainEval = evaluate(params, o, lay, train);
     const valEval = evaluate(params, o, lay, validation);
     const { omega, norm } = penalty(params, o, lay, task.reg, task.regularizeBiases);
-    return {
+    const metrics = {
       lambda,
       trainLoss: trainEval.loss,
       trainObjective: trainEval.loss + lambda * omega,
@@ -55,7 +56,13 @@ export function trainTask(task: Task): LambdaMetrics[] {
       valError: valEval.error,
       weightNorm: norm,
     };
+    return Object.values(metrics).every(Number.isFinite) ? metrics : { lambda, diverged: true };
   });
+}
+
+function allFinite(p: Float64Array, from: number, count: number): boolean {
+  for (let i = from; i < from + count; i++) if (!Number.isFinite(p[i])) return false;
+  return true;
 }
 
 /** Trains `task` and packages the result with its digest and wall time. */

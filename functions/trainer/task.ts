@@ -1,6 +1,6 @@
 /**
- * The unit of work: one (N, seed, init factor, reg) with every λ trained together, and its result.
- * Field meanings and defaults are PROTOCOL §1–4.
+ * The unit of work: one cell — (N, seed, init factor, reg, training options) — with a list of λ
+ * trained together, and its result. Field meanings and defaults are PROTOCOL §1–4.
  */
 
 /** Bump whenever a change can alter any result bit: it is part of every task id. */
@@ -35,22 +35,39 @@ export const DEFAULT_OPTIONS: Readonly<TrainingOptions> = Object.freeze({
   regularizeBiases: false,
 });
 
-export interface Task extends TrainingOptions {
+/** Everything a task fixes except its λ list. A point is a cell plus one λ. */
+export interface Cell extends TrainingOptions {
   n: number;
   seed: number;
   initFactor: number;
   reg: Reg;
+}
+
+export interface Task extends Cell {
+  /** Ascending, distinct. Each λ trains independently of the others (a tested guarantee). */
   lambdas: number[];
 }
 
-/** PROTOCOL §6, for one λ. */
-export interface LambdaMetrics {
+/** PROTOCOL §6, for one λ whose training stayed finite. */
+export interface FiniteMetrics {
   lambda: number;
   trainLoss: number;
   trainObjective: number;
   valLoss: number;
   valError: number;
   weightNorm: number;
+}
+
+/** A λ whose training diverged (a weight or a loss became infinite or NaN): it has no metrics. */
+export interface DivergedMetrics {
+  lambda: number;
+  diverged: true;
+}
+
+export type LambdaMetrics = FiniteMetrics | DivergedMetrics;
+
+export function isDiverged(m: LambdaMetrics): m is DivergedMetrics {
+  return 'diverged' in m;
 }
 
 export interface TaskResult {

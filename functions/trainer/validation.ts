@@ -42,16 +42,28 @@ export const taskSchema = z.strictObject({
   reg: regSchema,
   lambdas: z.array(lambdaSchema, { error: msg('must be a list of λ values, e.g. [1e-4, 1e-3]') })
     .min(1, { error: 'must list at least one λ' })
-    .max(1000, { error: 'must list at most 1000 λ values' }),
+    .max(1000, { error: 'must list at most 1000 λ values' })
+    .refine((ls) => ls.every((l, i) => i === 0 || l > ls[i - 1]), { error: 'must be ascending, without repeats' }),
   ...trainingOptionsShape,
 });
 
-/** One line naming the first problem: `root.path.to[0].field: message`. */
-export function describeIssue(error: z.ZodError, root: string): string {
-  const issue = error.issues[0];
+/** The issue worth reporting first: an unknown (misspelt) key explains the others, such as a required field "missing". */
+function firstIssue(error: z.ZodError) {
+  return error.issues.find((i) => i.code === 'unrecognized_keys') ?? error.issues[0];
+}
+
+/**
+ * One line naming the first problem: `root.path.to[0].field: message`; with `topName`, the
+ * top-level field is named by it instead (`--init-factor: message` for a command-line flag).
+ */
+export function describeIssue(error: z.ZodError, root: string, topName?: (field: string) => string): string {
+  const issue = firstIssue(error);
   if (!issue) return `${root}: invalid`;
-  let path = root;
-  for (const part of issue.path) path += typeof part === 'number' ? `[${part}]` : `${path ? '.' : ''}${String(part)}`;
+  const [head, ...rest] = issue.path;
+  let path = topName && typeof head === 'string' ? topName(head) : root;
+  for (const part of topName && typeof head === 'string' ? rest : issue.path) {
+    path += typeof part === 'number' ? `[${part}]` : `${path ? '.' : ''}${String(part)}`;
+  }
   if (issue.code === 'unrecognized_keys') {
     return `${path}: unknown field ${issue.keys.map((k) => `"${k}"`).join(', ')}; remove it or check its spelling`;
   }

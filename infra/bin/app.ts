@@ -1,4 +1,5 @@
 /** The CDK app: one stack; memory, timeout and prefix come from context (`cdk deploy -c memoryMb=3538`). */
+// cdk runs the app from the folder holding cdk.json: the lambdastar checkout.
 import { App } from 'aws-cdk-lib';
 import { LambdastarStack } from '../lib/lambdastar-stack.js';
 
@@ -8,7 +9,8 @@ const num = (key: string) => {
   return v === undefined ? undefined : Number(v);
 };
 new LambdastarStack(app, 'Lambdastar', {
+  projectRoot: process.cwd(),
   memoryMb: num('memoryMb'),
   timeoutSeconds: num('timeoutSeconds'),
-  sweepsPrefix: app.node.tryGetContext('sweepsPrefix') as string | undefined,
+  storePrefix: app.node.tryGetContext('storePrefix') as string | undefined,
 });

@@ -12,28 +12,30 @@ import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { BlockPublicAccess, Bucket, BucketEncryption } from 'aws-cdk-lib/aws-s3';
 import type { CfnBucket } from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
-import { packageRoot } from '../../orchestrator/paths.js';
 
 export interface LambdastarStackProps extends StackProps {
+  /** The lambdastar checkout: the trainer is bundled from its functions/handler.ts and lockfile. */
+  projectRoot: string;
   /** Lambda memory; 1769 MB is exactly one vCPU. */
   memoryMb?: number;
   /** Per-invocation timeout; the orchestrator packs batches well below it. */
   timeoutSeconds?: number;
-  /** The only key prefix the function may read and write. */
-  sweepsPrefix?: string;
+  /** The store's key prefix; the function may read and create only its result objects (`<prefix>/cells/*`). */
+  storePrefix?: string;
 }
 
-const DEFAULTS = { memoryMb: 1769, timeoutSeconds: 900, sweepsPrefix: 'sweeps' } as const;
+const DEFAULTS = { memoryMb: 1769, timeoutSeconds: 900, storePrefix: 'lambdastar' } as const;
 
 export class LambdastarStack extends Stack {
   readonly bucket: Bucket;
   readonly trainer: NodejsFunction;
 
-  constructor(scope: Construct, id: string, props: LambdastarStackProps = {}) {
+  constructor(scope: Construct, id: string, props: LambdastarStackProps) {
     super(scope, id, props);
     const memoryMb = props.memoryMb ?? DEFAULTS.memoryMb;
     const timeoutSeconds = props.timeoutSeconds ?? DEFAULTS.timeoutSeconds;
-    const prefix = props.sweepsPrefix ?? DEFAULTS.sweepsPrefix;
+    const prefix = props.storePrefix ?? DEFAULTS.storePrefix;
+    const results = `${prefix}/cells`;
 
     this.bucket = new Bucket(this, 'Results', {
       blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
@@ -49,9 +51,9 @@ export class LambdastarStack extends Stack {
 
     const logGroup = new LogGroup(this, 'TrainerLogs', { retention: RetentionDays.ONE_MONTH, removalPolicy: RemovalPolicy.DESTROY });
     this.trainer = new NodejsFunction(this, 'Trainer', {
-      entry: join(packageRoot(), 'functions', 'handler.ts'),
-      projectRoot: packageRoot(),
-      depsLockFilePath: join(packageRoot(), 'package-lock.json'),
+      entry: join(props.projectRoot, 'functions', 'handler.ts'),
+      projectRoot: props.projectRoot,
+      depsLockFilePath: join(props.projectRoot, 'package-lock.json'),
       handler: 'handler',
       runtime: Runtime.NODEJS_24_X,
       architecture: Architecture.ARM_64,
@@ -67,16 +69,17 @@ export class LambdastarStack extends Stack {
         externalModules: ['@aws-sdk/*'],
       },
     });
-    // Least privilege: read and create result objects under the prefix, and list only that prefix
-    // (without ListBucket, S3 answers a missing key with 403 instead of 404). No delete.
+    // Least privilege: read and create result objects (the cells of the store), and list only them
+    // (without ListBucket, S3 answers a missing key with 403 instead of 404). No delete; manifests
+    // and reports are the orchestrator's.
     this.trainer.addToRolePolicy(
-      new PolicyStatement({ actions: ['s3:GetObject', 's3:PutObject'], resources: [this.bucket.arnForObjects(`${prefix}/*`)] }),
+      new PolicyStatement({ actions: ['s3:GetObject', 's3:PutObject'], resources: [this.bucket.arnForObjects(`${results}/*`)] }),
     );
     this.trainer.addToRolePolicy(
       new PolicyStatement({
         actions: ['s3:ListBucket'],
         resources: [this.bucket.bucketArn],
-        conditions: { StringLike: { 's3:prefix': [`${prefix}/*`] } },
+        conditions: { StringLike: { 's3:prefix': [`${results}/*`] } },
       }),
     );
     const role = this.trainer.role;
@@ -88,14 +91,14 @@ export class LambdastarStack extends Stack {
       });
       const bucketId = this.getLogicalId(this.bucket.node.defaultChild as CfnBucket);
       Validations.of(role).acknowledge({
-        id: `AwsSolutions-IAM5[Resource::<${bucketId}.Arn>/${prefix}/*]`,
-        reason: `GetObject/PutObject on ${prefix}/* of this one bucket only: result keys hold sweep and task ids that do not exist at deploy time.`,
+        id: `AwsSolutions-IAM5[Resource::<${bucketId}.Arn>/${results}/*]`,
+        reason: `GetObject/PutObject on ${results}/* of this one bucket only: result keys hold cell and task ids that do not exist at deploy time.`,
       });
     }
 
     new CfnOutput(this, 'FunctionName', { value: this.trainer.functionName });
     new CfnOutput(this, 'BucketName', { value: this.bucket.bucketName });
     new CfnOutput(this, 'Region', { value: Aws.REGION });
-    new CfnOutput(this, 'SweepsPrefix', { value: prefix });
+    new CfnOutput(this, 'StorePrefix', { value: prefix });
   }
 }

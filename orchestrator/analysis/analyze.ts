@@ -1,100 +1,67 @@
 /**
- * The sweep's answer (PROTOCOL §7), from its manifest and results alone: λ* per (group, N, seed),
- * mean ± SEM per N, the log-log slopes, the loss curves behind them, and warnings in words.
- * A group is one (reg, init factor, training-option variant).
+ * The sweep's answer (PROTOCOL §7), from its manifest and the points it asked for alone: λ* per
+ * (group, N, seed), mean ± SEM per N, how finely λ* is resolved, the log-log slopes, the loss
+ * curves behind them, and warnings in words. A group is one (reg, init factor, option variant).
  */
-import type { TaskResult, TrainingOptions } from '../../functions/trainer/task.js';
+import type { Cell, FiniteMetrics, LambdaMetrics, TrainingOptions } from '../../functions/trainer/task.js';
+import { isDiverged } from '../../functions/trainer/task.js';
 import type { Manifest } from '../store/result-store.js';
-import { lambdaStar } from './lambda-star.js';
+import type { SweepCell } from '../sweep/sweep-cells.js';
+import type { Analysis, CurvePoint, GroupAnalysis, PointSummary } from './analysis-types.js';
+import type { LambdaStar } from './lambda-star.js';
+import { lambdaStar, tieToleranceOf } from './lambda-star.js';
 import type { LineFit } from './stats.js';
 import { linearRegression, mean, sem } from './stats.js';
+import { edgeWarnings } from './warnings.js';
 
-export interface PointSummary {
-  n: number;
-  seeds: number;
-  meanLambdaStar: number;
-  semLambdaStar: number | null;
-  meanLog10LambdaStar: number;
-  semLog10LambdaStar: number | null;
-  lambdaStars: number[];
-  subgridLambdaStars: number[];
-  meanSubgridLambdaStar: number;
-  /** Seeds whose λ* sits on either edge of the grid. */
-  edgeCount: number;
-  lowEdgeCount: number;
-  highEdgeCount: number;
+interface SeedStar {
+  cell: Cell;
+  star: LambdaStar | null;
+  points: LambdaMetrics[];
+  outcome: SweepCell['outcome'];
 }
-
-export interface CurvePoint {
-  lambda: number;
-  trainLoss: number;
-  trainLossSem: number | null;
-  valLoss: number;
-  valLossSem: number | null;
-  valError: number;
-  valErrorSem: number | null;
-}
-
-export interface GroupAnalysis {
-  reg: 'l1' | 'l2';
-  initFactor: number;
-  /** The training options of this group that the sweep varies (empty when none vary). */
-  options: Partial<TrainingOptions>;
-  label: string;
-  points: PointSummary[];
-  slope: LineFit | null;
-  slopeAllPoints: LineFit | null;
-  slopeWithoutEdges: LineFit | null;
-  /** N left out of `slopeWithoutEdges`: half or more of their seeds sit on a grid edge. */
-  edgeDominatedN: number[];
-  curves: { n: number; points: CurvePoint[] }[];
-  warnings: string[];
-}
-
-export interface Analysis {
-  sweepId: string;
-  name: string | null;
-  trainerVersion: string;
-  /** The training protocol every task ran (lists where the sweep varies an option). */
-  protocol: Manifest['spec']['options'];
-  lambdaGrid: number[];
-  tasks: { planned: number; withResult: number; missing: string[] };
-  groups: GroupAnalysis[];
-}
-
-const fmt = (v: number) => Number(v.toPrecision(3)).toString();
 
 function fitOrNull(xs: number[], ys: number[]): LineFit | null {
   if (xs.length < 2 || new Set(xs).size < 2) return null;
   return linearRegression(xs, ys);
 }
 
-export function analyze(manifest: Manifest, results: Iterable<TaskResult>): Analysis {
+export function analyze(manifest: Manifest, cells: Iterable<SweepCell>): Analysis {
   const spec = manifest.spec;
   const varied = (Object.keys(spec.options) as (keyof TrainingOptions)[]).filter((k) => spec.options[k].length > 1);
-  const grid = spec.lambdas;
-  const byGroup = new Map<string, { reg: 'l1' | 'l2'; initFactor: number; options: Partial<TrainingOptions>; byN: Map<number, TaskResult[]> }>();
-  const seen = new Set<string>();
-  for (const r of results) {
-    seen.add(r.taskId);
+  const byGroup = new Map<string, { reg: 'l1' | 'l2'; initFactor: number; options: Partial<TrainingOptions>; byN: Map<number, SeedStar[]> }>();
+  const incomplete: string[] = [];
+  let planned = 0;
+  let points = 0;
+  let work = 0;
+  for (const c of cells) {
+    planned++;
+    points += c.points.length;
+    work += c.points.length * c.cell.n * c.cell.epochs;
+    if (c.outcome === undefined) {
+      incomplete.push(c.id);
+      continue;
+    }
     const options: Partial<TrainingOptions> = {};
-    for (const k of varied) (options as Record<string, unknown>)[k] = r.task[k];
-    const key = JSON.stringify([r.task.reg, r.task.initFactor, options]);
+    for (const k of varied) (options as Record<string, unknown>)[k] = c.cell[k];
+    const key = JSON.stringify([c.cell.reg, c.cell.initFactor, options]);
     let g = byGroup.get(key);
-    if (!g) byGroup.set(key, (g = { reg: r.task.reg, initFactor: r.task.initFactor, options, byN: new Map() }));
-    const list = g.byN.get(r.task.n) ?? [];
-    list.push(r);
-    g.byN.set(r.task.n, list);
+    if (!g) byGroup.set(key, (g = { reg: c.cell.reg, initFactor: c.cell.initFactor, options, byN: new Map() }));
+    const list = g.byN.get(c.cell.n) ?? [];
+    list.push({ cell: c.cell, star: lambdaStar(c.points, tieToleranceOf(spec)), points: c.points, outcome: c.outcome });
+    g.byN.set(c.cell.n, list);
   }
-  const groups = [...byGroup.values()].map((g) => analyzeGroup(g.reg, g.initFactor, g.options, g.byN, grid));
+  const groups = [...byGroup.values()].map((g) => analyzeGroup(g.reg, g.initFactor, g.options, g.byN, manifest));
   groups.sort((a, b) => (a.reg < b.reg ? -1 : a.reg > b.reg ? 1 : a.initFactor - b.initFactor || a.label.localeCompare(b.label)));
   return {
     sweepId: manifest.sweepId,
     name: spec.name ?? null,
     trainerVersion: manifest.trainerVersion,
     protocol: spec.options,
-    lambdaGrid: grid,
-    tasks: { planned: manifest.taskIds.length, withResult: seen.size, missing: manifest.taskIds.filter((id) => !seen.has(id)).sort() },
+    lambdas: spec.search ? { mode: 'adaptive', search: spec.search } : { mode: 'grid', grid: spec.lambdas ?? [] },
+    cells: { planned, complete: planned - incomplete.length, incomplete: incomplete.sort() },
+    points,
+    work,
     groups,
   };
 }
@@ -103,17 +70,24 @@ function analyzeGroup(
   reg: 'l1' | 'l2',
   initFactor: number,
   options: Partial<TrainingOptions>,
-  byN: Map<number, TaskResult[]>,
-  grid: number[],
+  byN: Map<number, SeedStar[]>,
+  manifest: Manifest,
 ): GroupAnalysis {
   const label = [reg.toUpperCase(), `f=${initFactor}`, ...Object.entries(options).map(([k, v]) => `${k}=${String(v)}`)].join(' ');
-  const points: PointSummary[] = [];
+  const summaries: PointSummary[] = [];
   const curves: GroupAnalysis['curves'] = [];
   const allX: number[] = [];
   const allY: number[] = [];
+  const unresolvedN: number[] = [];
   for (const n of [...byN.keys()].sort((a, b) => a - b)) {
-    const rs = (byN.get(n) ?? []).slice().sort((a, b) => a.task.seed - b.task.seed);
-    const stars = rs.map((r) => lambdaStar(r.metrics));
+    const seeds = (byN.get(n) ?? []).slice().sort((a, b) => a.cell.seed - b.cell.seed);
+    const stars = seeds.map((s) => s.star).filter((s): s is LambdaStar => s !== null);
+    const evaluated = seeds.flatMap((s) => s.points);
+    curves.push({ n, points: lossCurve(evaluated) });
+    if (stars.length === 0) {
+      unresolvedN.push(n);
+      continue;
+    }
     const lambdaStars = stars.map((s) => s.lambda);
     const logs = lambdaStars.map(Math.log10);
     for (const y of logs) {
@@ -121,9 +95,10 @@ function analyzeGroup(
       allY.push(y);
     }
     const subgrid = stars.map((s) => s.subgrid);
-    points.push({
+    const resolutions = stars.map((s) => s.resolution);
+    summaries.push({
       n,
-      seeds: rs.length,
+      seeds: stars.length,
       meanLambdaStar: mean(lambdaStars),
       semLambdaStar: sem(lambdaStars),
       meanLog10LambdaStar: mean(logs),
@@ -134,13 +109,17 @@ function analyzeGroup(
       edgeCount: stars.filter((s) => s.edge !== null).length,
       lowEdgeCount: stars.filter((s) => s.edge === 'low').length,
       highEdgeCount: stars.filter((s) => s.edge === 'high').length,
+      boundCount: seeds.filter((s) => s.outcome === 'bound-low' || s.outcome === 'bound-high').length,
+      roundCapCount: seeds.filter((s) => s.outcome === 'round-cap').length,
+      resolution: resolutions.includes(null) ? null : Math.max(...(resolutions as number[])),
+      evaluatedPoints: evaluated.length,
+      divergedPoints: evaluated.filter(isDiverged).length,
     });
-    curves.push({ n, points: lossCurve(rs) });
   }
-  const x = points.map((p) => Math.log10(p.n));
-  const y = points.map((p) => Math.log10(p.meanLambdaStar));
-  const edgeDominated = points.filter((p) => p.edgeCount * 2 >= p.seeds);
-  const clean = points.map((_, i) => i).filter((i) => points[i].edgeCount * 2 < points[i].seeds);
+  const x = summaries.map((p) => Math.log10(p.n));
+  const y = summaries.map((p) => Math.log10(p.meanLambdaStar));
+  const dominated = (p: PointSummary) => p.edgeCount * 2 >= p.seeds;
+  const clean = summaries.map((_, i) => i).filter((i) => !dominated(summaries[i]));
   const slope = fitOrNull(x, y);
   const slopeWithoutEdges = fitOrNull(clean.map((i) => x[i]), clean.map((i) => y[i]));
   return {
@@ -148,24 +127,30 @@ function analyzeGroup(
     initFactor,
     options,
     label,
-    points,
+    points: summaries,
     slope,
     slopeAllPoints: fitOrNull(allX, allY),
     slopeWithoutEdges,
-    edgeDominatedN: edgeDominated.map((p) => p.n),
+    edgeDominatedN: summaries.filter(dominated).map((p) => p.n),
     curves,
-    warnings: edgeWarnings(points, grid, slope, slopeWithoutEdges),
+    warnings: edgeWarnings({ points: summaries, spec: manifest.spec, slope, slopeWithoutEdges, allDivergedN: unresolvedN }),
   };
 }
 
-/** Mean and SEM over seeds of the losses at each λ. */
-function lossCurve(rs: TaskResult[]): CurvePoint[] {
-  const lambdas = rs[0].metrics.map((m) => m.lambda).sort((a, b) => a - b);
-  return lambdas.map((lambda) => {
-    const ms = rs.map((r) => r.metrics.find((m) => m.lambda === lambda)).filter((m) => m !== undefined);
-    const pick = (f: (m: (typeof ms)[number]) => number) => ms.map(f);
+/** Mean and SEM over the seeds that evaluated each λ (and stayed finite) of the losses at that λ. */
+function lossCurve(points: LambdaMetrics[]): CurvePoint[] {
+  const byLambda = new Map<number, FiniteMetrics[]>();
+  for (const m of points) {
+    if (isDiverged(m)) continue;
+    const list = byLambda.get(m.lambda);
+    if (list) list.push(m);
+    else byLambda.set(m.lambda, [m]);
+  }
+  return [...byLambda.entries()].sort((a, b) => a[0] - b[0]).map(([lambda, ms]) => {
+    const pick = (f: (m: FiniteMetrics) => number) => ms.map(f);
     return {
       lambda,
+      seeds: ms.length,
       trainLoss: mean(pick((m) => m.trainLoss)),
       trainLossSem: sem(pick((m) => m.trainLoss)),
       valLoss: mean(pick((m) => m.valLoss)),
@@ -174,26 +159,4 @@ function lossCurve(rs: TaskResult[]): CurvePoint[] {
       valErrorSem: sem(pick((m) => m.valError)),
     };
   });
-}
-
-function edgeWarnings(points: PointSummary[], grid: number[], slope: LineFit | null, clean: LineFit | null): string[] {
-  const out: string[] = [];
-  const compare =
-    slope && clean ? ` The slope without them is ${fmt(clean.value)} against ${fmt(slope.value)} with them.` : '';
-  const high = points.filter((p) => p.highEdgeCount * 2 >= p.seeds).map((p) => p.n);
-  if (high.length > 0) {
-    out.push(
-      `λ* sits on the top of the λ grid (${fmt(Math.max(...grid))}) for half or more of the seeds at N = ${high.join(', ')}: ` +
-        `the true optimum lies above the grid, so these points pull the slope towards zero (flatter).${compare}`,
-    );
-  }
-  const low = points.filter((p) => p.lowEdgeCount * 2 >= p.seeds).map((p) => p.n);
-  if (low.length > 0) {
-    out.push(
-      `λ* sits on the bottom of the λ grid (${fmt(Math.min(...grid))}) for half or more of the seeds at N = ${low.join(', ')}: ` +
-        `the true optimum lies below the grid, so these points bias the slope.${compare}`,
-    );
-  }
-  if (points.length < 3) out.push(`Only ${points.length} N value(s): the slope has no confidence interval (it needs 3 or more).`);
-  return out;
 }

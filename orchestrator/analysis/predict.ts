@@ -1,5 +1,5 @@
 /** λ* for a new N from a sweep's fitted power law λ* = C·N^slope (pure). */
-import type { Analysis, GroupAnalysis } from './analyze.js';
+import type { Analysis, GroupAnalysis } from './analysis-types.js';
 import type { LineFit } from './stats.js';
 import { linearRegression, predictionInterval } from './stats.js';
 

@@ -2,10 +2,8 @@
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { Option } from 'commander';
-import { makeS3Client } from '../aws/clients.js';
 import type { Architecture } from '../cost/cost-model.js';
-import { S3Backend } from '../store/s3-backend.js';
-import { ObjectResultStore } from '../store/object-result-store.js';
+import { openS3Store } from '../store/open-s3-store.js';
 import { openStore } from '../store/open-store.js';
 import type { ResultStore } from '../store/result-store.js';
 import { UsageError } from '../errors.js';
@@ -38,7 +36,7 @@ interface StackOutputs {
   FunctionName?: string;
   BucketName?: string;
   Region?: string;
-  SweepsPrefix?: string;
+  StorePrefix?: string;
 }
 
 function readStackOutputs(file: string): StackOutputs {
@@ -59,7 +57,7 @@ export function storeLocation(flags: Pick<CloudFlags, 'store' | 'stackOutputs'>)
   if (flags.store) return flags.store;
   if (flags.stackOutputs) {
     const o = readStackOutputs(flags.stackOutputs);
-    return `s3://${o.BucketName}/${o.SweepsPrefix ?? 'sweeps'}`;
+    return `s3://${o.BucketName}/${o.StorePrefix ?? 'lambdastar'}`;
   }
   return DEFAULT_STORE;
 }
@@ -77,8 +75,5 @@ export function functionName(flags: Pick<CloudFlags, 'function' | 'stackOutputs'
 /** The result store the flags point at; S3 through the standard chain and endpoint variables. */
 export function openStoreFromFlags(flags: Pick<CloudFlags, 'store' | 'stackOutputs' | 'region'>, maxSockets = 64): ResultStore {
   const location = storeLocation(flags);
-  return openStore(location, {
-    openS3: (bucket, prefix, loc) =>
-      new ObjectResultStore(new S3Backend(makeS3Client({ region: regionOf(flags), maxSockets }), bucket), prefix, loc, { bucket }),
-  });
+  return openStore(location, { openS3: (bucket, prefix, loc) => openS3Store(bucket, prefix, loc, { region: regionOf(flags), maxSockets }) });
 }

@@ -1,40 +1,70 @@
-/** `lambdastar plan`: what a sweep will run, before anything runs. */
+/** `lambdastar plan`: what a sweep will train and cost, before anything runs. */
 import { availableParallelism } from 'node:os';
 import type { Command } from 'commander';
 import { calibrate } from '../cost/calibrate.js';
-import type { Architecture, CostEstimate } from '../cost/cost-model.js';
+import type { Architecture, Calibration, CostEstimate } from '../cost/cost-model.js';
 import { estimateCost, taskSeconds } from '../cost/cost-model.js';
 import { packForConcurrency } from '../plan/pack.js';
-import { optionVariants, planTasks, predictedCost, sweepId, taskCount } from '../plan/planner.js';
+import type { PlannedTask } from '../plan/planner.js';
+import { cellCount, optionVariants, sweepId, taskCost } from '../plan/planner.js';
+import { boundTasks, lambdasPerCell, workRange } from '../plan/work.js';
 import type { CanonicalSpec } from '../spec/spec-schema.js';
 import { addLambdaOptions } from './cloud-flags.js';
 import { positiveInt } from './options.js';
 import { loadSpec } from './spec-input.js';
 
+interface Range<T> {
+  /** Lower bound: the grid, or the start grid of every adaptive search. */
+  min: T;
+  /** Upper bound: the grid, or every adaptive search using all its rounds. */
+  max: T;
+}
+
 interface PlanSummary {
   sweepId: string;
   name: string | null;
-  tasks: number;
-  lambdasPerTask: number;
+  cells: number;
   axes: { n: number; seeds: number; initFactors: number; regs: number; optionVariants: number };
-  /** Σ pattern-epochs × λ over all tasks: the work the trainer does. */
-  patternEpochLambdas: number;
-  longestTask: { n: number; relativeCost: number };
+  lambdas: { mode: 'grid'; perCell: number } | { mode: 'adaptive'; start: number; perCell: Range<number>; maxRounds: number };
+  points: Range<number>;
+  /** Σ N × epochs over the points: λ-pattern-epochs. */
+  work: Range<number>;
+  largestN: number;
+  local: Range<{ seconds: number; cores: number }>;
+  lambda: Range<CostEstimate>;
 }
 
-function planSummary(spec: CanonicalSpec): PlanSummary {
-  let work = 0;
-  let longest = { n: 0, relativeCost: 0 };
-  for (const { task } of planTasks(spec)) {
-    work += task.n * task.epochs * task.lambdas.length;
-    const cost = predictedCost(task);
-    if (cost > longest.relativeCost) longest = { n: task.n, relativeCost: cost };
+function sum(estimates: CostEstimate[]): CostEstimate {
+  const [first, ...rest] = estimates;
+  const out = { ...first };
+  for (const e of rest) {
+    for (const k of ['tasks', 'invocations', 'computeSeconds', 'gbSeconds', 'lambdaDollars', 'requestDollars', 's3Puts', 's3Gets', 's3Dollars', 'totalDollars', 'wallSeconds'] as const) {
+      out[k] += e[k];
+    }
   }
+  return out;
+}
+
+function planSummary(
+  spec: CanonicalSpec,
+  opts: { memoryMb: number; architecture: Architecture; concurrency: number; targetSeconds: number },
+  calibration: Calibration,
+): PlanSummary {
+  const w = workRange(spec);
+  const [lo, hi] = lambdasPerCell(spec);
+  const { first, laterRound, laterRounds } = boundTasks(spec);
+  const price = (tasks: PlannedTask[]) =>
+    estimateCost(packForConcurrency(tasks, (t) => taskSeconds(t, calibration, opts.memoryMb), opts.targetSeconds, opts.concurrency), calibration, opts);
+  const firstCost = price(first);
+  const laterCost = laterRounds > 0 ? price(laterRound) : undefined;
+  const localSeconds = (tasks: PlannedTask[]) => tasks.reduce((s, t) => s + taskCost(t.task) * calibration.secondsPerCostUnit, 0);
+  const cores = availableParallelism();
+  const localFirst = localSeconds(first) / cores;
+  const localLater = localSeconds(laterRound) / cores;
   return {
     sweepId: sweepId(spec),
     name: spec.name ?? null,
-    tasks: taskCount(spec),
-    lambdasPerTask: spec.lambdas.length,
+    cells: cellCount(spec),
     axes: {
       n: spec.n.length,
       seeds: spec.seeds.length,
@@ -42,27 +72,49 @@ function planSummary(spec: CanonicalSpec): PlanSummary {
       regs: spec.regs.length,
       optionVariants: optionVariants(spec).length,
     },
-    patternEpochLambdas: work,
-    longestTask: longest,
+    lambdas: spec.search
+      ? { mode: 'adaptive', start: spec.search.start.length, perCell: { min: lo, max: hi }, maxRounds: spec.search.maxRounds }
+      : { mode: 'grid', perCell: lo },
+    points: { min: w.points[0], max: w.points[1] },
+    work: { min: w.work[0], max: w.work[1] },
+    largestN: w.largestN,
+    local: { min: { seconds: localFirst, cores }, max: { seconds: localFirst + laterRounds * localLater, cores } },
+    lambda: { min: firstCost, max: laterCost ? sum([firstCost, ...Array.from({ length: laterRounds }, () => laterCost)]) : firstCost },
   };
-}
-
-/** Packs the plan into invocations the way the Lambda executor will and prices them. */
-function lambdaEstimate(
-  spec: CanonicalSpec,
-  opts: { memoryMb: number; architecture: Architecture; concurrency: number; targetSeconds: number },
-): CostEstimate & { localSeconds: number } {
-  const calibration = calibrate();
-  const tasks = [...planTasks(spec)];
-  const predict = (task: (typeof tasks)[number]['task']) => taskSeconds(task, calibration, opts.memoryMb);
-  const batches = packForConcurrency(tasks, predict, opts.targetSeconds, opts.concurrency);
-  const estimate = estimateCost(batches, calibration, opts);
-  const localCompute = tasks.reduce((s, t) => s + predictedCost(t.task) * calibration.secondsPerCostUnit, 0);
-  return { ...estimate, localSeconds: localCompute / availableParallelism() };
 }
 
 const money = (v: number) => `$${v < 0.01 ? v.toFixed(5) : v.toFixed(2)}`;
 const duration = (s: number) => (s < 120 ? `${s.toFixed(1)} s` : s < 7200 ? `${(s / 60).toFixed(1)} min` : `${(s / 3600).toFixed(2)} h`);
+
+/** "a" for a fixed grid, "a … b" for a range. */
+function range<T>(r: Range<T>, f: (v: T) => string): string {
+  const [a, b] = [f(r.min), f(r.max)];
+  return a === b ? a : `${a} … ${b}`;
+}
+
+function planLines(s: PlanSummary): string[] {
+  const adaptive = s.lambdas.mode === 'adaptive';
+  const lines = [
+    `sweep ${s.sweepId} (${s.name ?? 'custom spec'})`,
+    `${s.cells} cells = ${s.axes.n} N × ${s.axes.seeds} seeds × ${s.axes.initFactors} init factors × ${s.axes.regs} regs × ${s.axes.optionVariants} option variants`,
+    s.lambdas.mode === 'adaptive'
+      ? `λ: adaptive search, ${s.lambdas.start} start λ per cell, then up to ${s.lambdas.maxRounds} rounds: ${s.lambdas.perCell.min} … ${s.lambdas.perCell.max} λ per cell`
+      : `λ: a fixed grid of ${s.lambdas.perCell} per cell`,
+    `points: ${range(s.points, String)}; work: ${range(s.work, (v) => (v / 1e9).toFixed(3))} G λ-pattern-epochs (largest N = ${s.largestN})`,
+    `local: about ${range(s.local, (v) => duration(v.seconds))} on ${s.local.min.cores} cores (from a calibration run of the trainer here)`,
+    `lambda (${s.lambda.min.memoryMb} MB, ${s.lambda.min.architecture}, concurrency ${s.lambda.min.concurrency}): ` +
+      `${range(s.lambda, (c) => String(c.invocations))} invocations, ${range(s.lambda, (c) => duration(c.computeSeconds))} compute = ` +
+      `${range(s.lambda, (c) => c.gbSeconds.toFixed(0))} GB-s`,
+    `  cost: ${range(s.lambda, (c) => money(c.totalDollars))} (compute ${range(s.lambda, (c) => money(c.lambdaDollars))}, ` +
+      `requests ${range(s.lambda, (c) => money(c.requestDollars))}, S3 ${range(s.lambda, (c) => money(c.s3Dollars))})`,
+    `  wall time ≈ ${range(s.lambda, (c) => duration(c.wallSeconds))}`,
+  ];
+  if (adaptive) {
+    lines.push('ranges: the lower bound is the start grid alone, the upper bound every cell using all its rounds; searches usually end near the lower bound');
+  }
+  lines.push('already stored points are reused and not trained again (run does not count them here)');
+  return lines;
+}
 
 interface PlanFlags {
   preset?: string;
@@ -77,36 +129,15 @@ interface PlanFlags {
 export function registerPlan(program: Command): void {
   const cmd = program
     .command('plan')
-    .description('show the tasks a sweep will run and what it will cost, without running anything')
-    .option('--preset <name>', 'a named sweep: quick, thesis-fig1 … thesis-fig4, each also as …-ext')
+    .description('show the cells and points a sweep will train and what it will cost, without running anything')
+    .option('--preset <name>', 'a named sweep: quick, thesis-fig1 … thesis-fig4, each also as …-ext, …-adaptive')
     .option('--spec <file>', 'a sweep spec (JSON)')
     .option('--concurrency <n>', 'Lambda invocations at once, for the wall-time estimate', positiveInt('--concurrency'), 256)
     .option('--target-seconds <s>', 'pack tasks into invocations of about this many seconds', positiveInt('--target-seconds'), 60)
     .option('--json', 'print JSON');
   addLambdaOptions(cmd).action((flags: PlanFlags) => {
     const spec = loadSpec(flags);
-    const s = planSummary(spec);
-    const cost = lambdaEstimate(spec, {
-      memoryMb: flags.memory,
-      architecture: flags.arch,
-      concurrency: flags.concurrency,
-      targetSeconds: flags.targetSeconds,
-    });
-    if (flags.json) {
-      process.stdout.write(`${JSON.stringify({ ...s, cost }, null, 2)}\n`);
-      return;
-    }
-    process.stdout.write(
-      [
-        `sweep ${s.sweepId} (${s.name ?? 'custom spec'})`,
-        `${s.tasks} tasks = ${s.axes.n} N × ${s.axes.seeds} seeds × ${s.axes.initFactors} init factors × ${s.axes.regs} regs × ${s.axes.optionVariants} option variants, ${s.lambdasPerTask} λ each`,
-        `work: ${(s.patternEpochLambdas / 1e9).toFixed(3)} G pattern-epoch-λ (largest task N = ${s.longestTask.n})`,
-        `local: about ${duration(cost.localSeconds)} on ${availableParallelism()} cores (from a calibration run of the trainer here)`,
-        `lambda (${cost.memoryMb} MB, ${cost.architecture}, concurrency ${cost.concurrency}): ${cost.invocations} invocations, ` +
-          `${duration(cost.computeSeconds)} compute = ${cost.gbSeconds.toFixed(0)} GB-s`,
-        `  cost: compute ${money(cost.lambdaDollars)} + requests ${money(cost.requestDollars)} + S3 ${cost.s3Puts} PUT / ${cost.s3Gets} GET ${money(cost.s3Dollars)} = ${money(cost.totalDollars)}`,
-        `  wall time ≈ ${duration(cost.wallSeconds)}`,
-      ].join('\n') + '\n',
-    );
+    const s = planSummary(spec, { memoryMb: flags.memory, architecture: flags.arch, concurrency: flags.concurrency, targetSeconds: flags.targetSeconds }, calibrate());
+    process.stdout.write(flags.json ? `${JSON.stringify(s, null, 2)}\n` : `${planLines(s).join('\n')}\n`);
   });
 }

@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { Option } from 'commander';
 import { analyze } from '../analysis/analyze.js';
 import { pickGroup, predictLambdaStar } from '../analysis/predict.js';
-import { collectResults, loadManifest } from '../report/write-report.js';
+import { loadManifest, readSweep } from '../report/write-report.js';
 import type { CloudFlags } from './cloud-flags.js';
 import { addStoreOptions, openStoreFromFlags } from './cloud-flags.js';
 import { number, positiveInt } from './options.js';
@@ -28,13 +28,13 @@ export function registerPredict(program: Command): void {
     .option('--sweep <id>', 'the sweep id (default: the only sweep in the store)')
     .addOption(new Option('--reg <reg>', 'which regularizer (default: the only one in the sweep)').choices(['l1', 'l2']))
     .option('--init-factor <f>', 'which init factor (default: the only one in the sweep)', number('--init-factor'))
-    .option('--exclude-edges', 'leave out N where half or more of the seeds sit on a grid edge')
+    .option('--exclude-edges', 'leave out N where half or more of the seeds sit on an edge of their evaluated λ')
     .option('--json', 'print JSON');
   addStoreOptions(cmd).action(async (flags: PredictFlags) => {
     const store = openStoreFromFlags(flags);
     const id = await resolveSweep(store, flags.sweep);
     const manifest = await loadManifest(store, id);
-    const analysis = analyze(manifest, await collectResults(store, manifest));
+    const analysis = analyze(manifest, await readSweep(store, manifest));
     const p = predictLambdaStar(pickGroup(analysis, flags.reg, flags.initFactor), flags.n, flags.excludeEdges);
     if (flags.json) {
       process.stdout.write(`${JSON.stringify(p, null, 2)}\n`);

@@ -1,11 +1,11 @@
 /** `lambdastar report`: rebuild the analysis, CSV and figures of a stored sweep. */
 import type { Command } from 'commander';
+import { defaultReportFolder } from '../../functions/keys.js';
 import { summaryLines } from '../report/text-summary.js';
 import { writeReport } from '../report/write-report.js';
 import type { CloudFlags } from './cloud-flags.js';
 import { addStoreOptions, openStoreFromFlags, storeLocation } from './cloud-flags.js';
 import { positiveInt } from './options.js';
-import { defaultReportDir } from './report-dir.js';
 import { resolveSweep } from './resolve-sweep.js';
 
 interface ReportFlags extends Pick<CloudFlags, 'store' | 'stackOutputs' | 'region'> {
@@ -20,13 +20,13 @@ export function registerReport(program: Command): void {
     .command('report')
     .description('write analysis.json, results.csv, SVG figures and report.html from a stored sweep (folder or S3)')
     .option('--sweep <id>', 'the sweep id (default: the only sweep in the store)')
-    .option('--out <dir>', 'report folder (default: <store>/<sweep id>/report, or ./lambdastar-reports/<sweep id> for S3)')
+    .option('--out <dir>', 'report folder (default: <store>/sweeps/<sweep id>/report, or ./lambdastar-reports/<sweep id> for S3)')
     .option('--loss-n <n>', 'the N of the loss-against-λ figure (default: the largest)', positiveInt('--loss-n'))
     .option('--json', 'print the analysis as JSON');
   addStoreOptions(cmd).action(async (flags: ReportFlags) => {
     const store = openStoreFromFlags(flags);
     const id = await resolveSweep(store, flags.sweep);
-    const out = flags.out ?? defaultReportDir(storeLocation(flags), id);
+    const out = flags.out ?? defaultReportFolder(storeLocation(flags), id);
     const { analysis, paths } = await writeReport(store, id, out, { lossN: flags.lossN });
     if (flags.json) process.stdout.write(`${JSON.stringify(analysis, null, 2)}\n`);
     else process.stdout.write(`${[...summaryLines(analysis), `report: ${paths.html}`].join('\n')}\n`);

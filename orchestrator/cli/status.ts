@@ -1,6 +1,10 @@
-/** `lambdastar status`: the sweeps in a store and how far each got. */
+/** `lambdastar status`: the sweeps in a store and how far each got, from their stored points. */
 import type { Command } from 'commander';
+import { planCells } from '../plan/planner.js';
 import { loadManifest } from '../report/write-report.js';
+import { cellProgress } from '../search/cell-search.js';
+import type { Manifest } from '../store/result-store.js';
+import { PointIndex } from '../sweep/point-index.js';
 import type { CloudFlags } from './cloud-flags.js';
 import { addStoreOptions, openStoreFromFlags } from './cloud-flags.js';
 
@@ -9,31 +13,79 @@ interface StatusFlags extends Pick<CloudFlags, 'store' | 'stackOutputs' | 'regio
   json?: boolean;
 }
 
+interface StatusRow {
+  sweepId: string;
+  name: string | null;
+  mode: 'grid' | 'adaptive';
+  cells: number;
+  /** Cells whose grid is complete or whose search has ended. */
+  done: number;
+  /** Cells with points still to train. */
+  open: number;
+  /** Cells holding a corrupt object (counted neither done nor open). */
+  corrupt: number;
+  /** Tasks that failed on the sweep's last run. */
+  failed: number;
+  points: number;
+}
+
+/**
+ * How far one sweep got. Cells are read once for all the sweeps listed, so points shared by several
+ * sweeps cost one read.
+ */
+function statusRow(manifest: Manifest, index: PointIndex, corruptCells: Set<string>, failed: number): StatusRow {
+  const row: StatusRow = {
+    sweepId: manifest.sweepId, name: manifest.spec.name ?? null, mode: manifest.spec.search ? 'adaptive' : 'grid',
+    cells: 0, done: 0, open: 0, corrupt: 0, failed, points: 0,
+  };
+  for (const { id } of planCells(manifest.spec)) {
+    row.cells++;
+    if (corruptCells.has(id)) {
+      row.corrupt++;
+      continue;
+    }
+    const p = cellProgress(manifest.spec, (l) => index.valLoss(id, l));
+    row.points += p.asked.length - p.missing.length;
+    if (p.outcome !== undefined) row.done++;
+    else row.open++;
+  }
+  return row;
+}
+
+function state(r: StatusRow): string {
+  if (r.corrupt > 0) return `${r.corrupt} cell(s) with corrupt objects — see \`lambdastar verify\``;
+  if (r.open === 0) return 'complete';
+  return r.failed > 0 ? `${r.failed} task(s) failed` : 'incomplete';
+}
+
 export function registerStatus(program: Command): void {
   const cmd = program
     .command('status')
-    .description('list the sweeps in a store with their done / failed / missing task counts')
+    .description('list the sweeps in a store with their complete / open cells and stored points')
     .option('--sweep <id>', 'only this sweep')
     .option('--json', 'print JSON');
   addStoreOptions(cmd).action(async (flags: StatusFlags) => {
     const store = openStoreFromFlags(flags);
     const ids = flags.sweep ? [flags.sweep] : await store.listSweeps();
-    const rows = [];
-    for (const id of ids) {
-      const manifest = await loadManifest(store, id);
-      const have = await store.listResultIds(id);
-      const done = manifest.taskIds.filter((t) => have.has(t)).length;
-      const failed = (await store.getFailures(id)).length;
-      rows.push({ sweepId: id, name: manifest.spec.name ?? null, total: manifest.taskIds.length, done, failed, missing: manifest.taskIds.length - done });
+    const manifests = [];
+    for (const id of ids) manifests.push(await loadManifest(store, id));
+    const cells = new Set<string>();
+    for (const m of manifests) for (const c of planCells(m.spec)) cells.add(c.id);
+    const index = new PointIndex();
+    const corruptCells = new Set<string>();
+    for await (const e of store.readCells(cells)) {
+      if (e.corrupt) corruptCells.add(e.cellId);
+      else index.add(e.cellId, e.result, e.where);
     }
+    const rows: StatusRow[] = [];
+    for (const m of manifests) rows.push(statusRow(m, index, corruptCells, (await store.getFailures(m.sweepId)).length));
     if (flags.json) {
       process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
       return;
     }
     if (rows.length === 0) process.stdout.write(`no sweeps in ${store.location}\n`);
     for (const r of rows) {
-      const state = r.missing === 0 ? 'complete' : r.failed > 0 ? `${r.failed} failed` : 'incomplete';
-      process.stdout.write(`${r.sweepId}  ${(r.name ?? 'custom').padEnd(18)} ${r.done}/${r.total} done  ${state}\n`);
+      process.stdout.write(`${r.sweepId}  ${(r.name ?? 'custom').padEnd(22)} ${r.mode.padEnd(8)} ${r.done}/${r.cells} cells done  ${String(r.points).padStart(6)} points  ${state(r)}\n`);
     }
   });
 }

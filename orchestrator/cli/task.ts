@@ -5,6 +5,7 @@ import { Option } from 'commander';
 import type { Dataset } from '../../functions/trainer/data.js';
 import type { Layout } from '../../functions/trainer/mlp.js';
 import { prepareTask, runTask } from '../../functions/trainer/run-task.js';
+import { isDiverged } from '../../functions/trainer/task.js';
 import { describeIssue, taskSchema } from '../../functions/trainer/validation.js';
 import { UsageError, flagOf } from '../errors.js';
 import { number, numberList, positiveInt } from './options.js';
@@ -63,18 +64,15 @@ export function registerTask(program: Command): void {
     .option('--json', 'print the result as JSON')
     .action((flags: TaskFlags) => {
       const input: Record<string, unknown> = {
-        n: flags.n, seed: flags.seed, lambdas: flags.lambdas, reg: flags.reg, initFactor: flags.initFactor,
+        // A task's λ are ascending and distinct; the order given on the command line does not matter.
+        n: flags.n, seed: flags.seed, lambdas: flags.lambdas && [...new Set(flags.lambdas)].sort((a, b) => a - b), reg: flags.reg, initFactor: flags.initFactor,
         standardize: flags.standardize, regularizeBiases: flags.regularizeBiases ?? false,
       };
       for (const k of ['batchSize', 'epochs', 'valSize', 'hidden', 'inputDim', 'learningRate', 'separation', 'sigma'] as const) {
         if (flags[k] !== undefined) input[k] = flags[k];
       }
       const parsed = taskSchema.safeParse(input);
-      if (!parsed.success) {
-        const line = describeIssue(parsed.error, '');
-        const field = /^([a-zA-Z]+)/.exec(line)?.[1] ?? '';
-        throw new UsageError(`${flagOf(field)}${line.slice(field.length)}`);
-      }
+      if (!parsed.success) throw new UsageError(describeIssue(parsed.error, 'task', flagOf));
       const task = parsed.data;
       const result = runTask(task);
       if (flags.dump) {
@@ -95,7 +93,9 @@ export function registerTask(program: Command): void {
       const lines = [`task ${result.taskId} · digest ${result.digest.slice(0, 16)}… · ${result.wallMs} ms`];
       lines.push(`${'λ'.padStart(9)} ${'trainLoss'.padStart(10)} ${'valLoss'.padStart(10)} ${'valError'.padStart(9)} ${'‖w‖'.padStart(8)}`);
       for (const m of result.metrics) {
-        lines.push(`${m.lambda.toExponential(1).padStart(9)} ${m.trainLoss.toFixed(5).padStart(10)} ${m.valLoss.toFixed(5).padStart(10)} ${m.valError.toFixed(4).padStart(9)} ${m.weightNorm.toFixed(3).padStart(8)}`);
+        const λ = m.lambda.toExponential(1).padStart(9);
+        if (isDiverged(m)) lines.push(`${λ}   diverged (a weight or a loss became infinite)`);
+        else lines.push(`${λ} ${m.trainLoss.toFixed(5).padStart(10)} ${m.valLoss.toFixed(5).padStart(10)} ${m.valError.toFixed(4).padStart(9)} ${m.weightNorm.toFixed(3).padStart(8)}`);
       }
       if (flags.dump) lines.push(`wrote ${flags.dump}`);
       process.stdout.write(`${lines.join('\n')}\n`);

@@ -1,8 +1,17 @@
-/** `lambdastar verify`: re-run a sample of stored tasks here and compare digests bit for bit. */
+/**
+ * `lambdastar verify`: check every stored result of a sweep (schema, key, digest; corrupt ones are
+ * named, exit 2), then re-train a sample of them here and compare digests bit for bit (exit 1 on a
+ * mismatch).
+ */
 import type { Command } from 'commander';
+import type { LambdaMetrics } from '../../functions/trainer/task.js';
 import { openExecutor } from '../executors/open-executor.js';
+import { planCells } from '../plan/planner.js';
 import { loadManifest } from '../report/write-report.js';
-import { sampleIds, verifySample } from '../sweep/verify.js';
+import { cellProgress } from '../search/cell-search.js';
+import type { PointSource } from '../sweep/point-index.js';
+import { readIndex } from '../sweep/read-points.js';
+import { sample, verifySources } from '../sweep/verify.js';
 import type { CloudFlags } from './cloud-flags.js';
 import { addStoreOptions, openStoreFromFlags } from './cloud-flags.js';
 import { number, positiveInt } from './options.js';
@@ -11,6 +20,7 @@ import { resolveSweep } from './resolve-sweep.js';
 interface VerifyFlags extends Pick<CloudFlags, 'store' | 'stackOutputs' | 'region'> {
   sweep?: string;
   sample: number;
+  all?: boolean;
   seed: number;
   concurrency?: number;
   json?: boolean;
@@ -19,29 +29,38 @@ interface VerifyFlags extends Pick<CloudFlags, 'store' | 'stackOutputs' | 'regio
 export function registerVerify(program: Command): void {
   const cmd = program
     .command('verify')
-    .description('re-run a sample of stored tasks locally and compare their digests bit for bit')
+    .description("check every stored result of a sweep, then re-train a sample here and compare digests bit for bit")
     .option('--sweep <id>', 'the sweep id (default: the only sweep in the store)')
-    .option('--sample <k>', 'how many stored tasks to re-run', positiveInt('--sample'), 10)
-    .option('--seed <s>', 'which sample (the same seed picks the same tasks)', number('--seed'), 1)
+    .option('--sample <k>', 'how many stored results to re-train', positiveInt('--sample'), 10)
+    .option('--all', 're-train every stored result of the sweep')
+    .option('--seed <s>', 'which sample (the same seed picks the same results)', number('--seed'), 1)
     .option('--concurrency <n>', 'local worker threads (default: the cores)', positiveInt('--concurrency'))
     .option('--json', 'print JSON');
   addStoreOptions(cmd).action(async (flags: VerifyFlags) => {
     const store = openStoreFromFlags(flags);
-    const id = await resolveSweep(store, flags.sweep);
-    const manifest = await loadManifest(store, id);
-    const have = await store.listResultIds(id);
-    const ids = sampleIds(manifest.taskIds.filter((t) => have.has(t)), flags.sample, flags.seed);
+    const manifest = await loadManifest(store, await resolveSweep(store, flags.sweep));
+    const cells = [...planCells(manifest.spec)];
+    const index = await readIndex(store, cells.map((c) => c.id));
+    // The stored results that hold a point this sweep asked for.
+    const asked = new Map(cells.map((c) => [c.id, new Set(cellProgress(manifest.spec, (l) => index.valLoss(c.id, l)).asked)]));
+    const holding = index.sources.filter((s) => s.task.lambdas.some((l) => asked.get(s.cellId)?.has(l)));
+    const chosen = flags.all ? holding : sample(holding, (s) => s.where, flags.sample, flags.seed);
+    const metricsOf = (s: PointSource) => s.task.lambdas.map((l) => index.metrics(s.cellId, l) as LambdaMetrics);
     const executor = openExecutor({ backend: 'local', concurrency: flags.concurrency });
-    let report;
+    let checked;
     try {
-      report = await verifySample(store, id, ids, executor);
+      checked = await verifySources(chosen, metricsOf, executor);
     } finally {
       await executor.close();
     }
+    const report = { stored: holding.length, ...checked };
     if (flags.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
     else {
-      const lines = report.mismatches.map((m) => `MISMATCH ${m.taskId}: stored ${m.storedDigest.slice(0, 16)}… local ${m.localDigest?.slice(0, 16) ?? 'none'}… (${m.detail})`);
-      lines.push(`verified ${report.checked} of ${have.size} stored tasks: ${report.matched} reproduce bit for bit, ${report.mismatches.length} do not`);
+      const lines = report.mismatches.map((m) => `MISMATCH ${m.where}: stored ${m.storedDigest.slice(0, 16)}… local ${m.localDigest?.slice(0, 16) ?? 'none'}… (${m.detail})`);
+      lines.push(
+        `all ${report.stored} stored results of the sweep read back intact; re-trained ${report.checked}: ` +
+          `${report.matched} reproduce bit for bit, ${report.mismatches.length} do not`,
+      );
       process.stdout.write(`${lines.join('\n')}\n`);
     }
     if (report.mismatches.length > 0) process.exitCode = 1;

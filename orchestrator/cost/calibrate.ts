@@ -1,7 +1,7 @@
 /** A short local run of the trainer that measures its speed, for the cost estimate. */
 import { trainTask } from '../../functions/trainer/run-task.js';
 import { withDefaults } from '../../functions/trainer/task.js';
-import { predictedCost } from '../plan/planner.js';
+import { taskCost } from '../plan/planner.js';
 import type { Calibration } from './cost-model.js';
 
 /** Trains a small representative task (≈ 0.3 s) twice and keeps the faster, JIT-warm timing. */
@@ -13,5 +13,5 @@ export function calibrate(): Calibration {
     trainTask(task);
     best = Math.min(best, (performance.now() - start) / 1000);
   }
-  return { secondsPerCostUnit: best / predictedCost(task) };
+  return { secondsPerCostUnit: best / taskCost(task) };
 }

@@ -2,7 +2,7 @@
  * What a sweep will cost on Lambda, before it runs (pure). Prices are AWS's published us-east-1
  * list prices; change PRICES for another region.
  */
-import { predictedCost } from '../plan/planner.js';
+import { taskCost } from '../plan/planner.js';
 import type { PlannedTask } from '../plan/planner.js';
 
 export const PRICES = {
@@ -46,7 +46,7 @@ export interface CostEstimate {
 /** Seconds one task takes in a function of `memoryMb` (CPU share scales with memory up to one vCPU). */
 export function taskSeconds(task: PlannedTask['task'], cal: Calibration, memoryMb: number): number {
   const share = Math.min(1, memoryMb / FULL_VCPU_MB);
-  return (predictedCost(task) * cal.secondsPerCostUnit) / share;
+  return (taskCost(task) * cal.secondsPerCostUnit) / share;
 }
 
 export function lambdaDollars(gbSeconds: number, architecture: Architecture): number {
@@ -71,9 +71,9 @@ export function estimateCost(
   const gbSeconds = (compute * opts.memoryMb) / 1024;
   const lambda = lambdaDollars(gbSeconds, opts.architecture);
   const requestDollars = invocations * PRICES.request;
-  // One PUT per result plus the manifest; one GET per result when the report reads them back.
-  const s3Puts = tasks + 1;
-  const s3Gets = tasks + 1;
+  // One PUT per result; one GET per result when the report reads them back.
+  const s3Puts = tasks;
+  const s3Gets = tasks;
   const s3Dollars = s3Puts * PRICES.s3Put + s3Gets * PRICES.s3Get;
   return {
     tasks,

@@ -3,9 +3,19 @@ import type { TaskResult } from '../../functions/trainer/task.js';
 import type { PlannedTask } from '../plan/planner.js';
 
 export type TaskOutcome =
-  /** `result` is absent when the executor stored the result itself (a remote trainer writing to S3). */
-  | { id: string; ok: true; digest: string; result?: TaskResult }
+  /** `storedRemotely`: the trainer stored the result itself (a Lambda function writing to S3). */
+  | { id: string; ok: true; result: TaskResult; storedRemotely?: boolean }
   | { id: string; ok: false; message: string };
+
+/** What a billed backend used, from its own records (Lambda's log tails). */
+export interface BilledUsage {
+  invocations: number;
+  hedges: number;
+  /** Σ billed duration. */
+  billedMs: number;
+  /** Invocations whose records carried no billed duration. */
+  unbilled: number;
+}
 
 export interface Executor {
   /** How many batches may run at once. */
@@ -14,6 +24,8 @@ export interface Executor {
   batches(tasks: PlannedTask[]): PlannedTask[][];
   /** Runs one batch; resolves with one outcome per task and never rejects for a task's failure. */
   runBatch(batch: PlannedTask[], signal?: AbortSignal): Promise<TaskOutcome[]>;
+  /** What it was billed for so far; undefined for backends that bill nothing (local threads). */
+  usage?(): BilledUsage;
   close(): Promise<void>;
 }
 

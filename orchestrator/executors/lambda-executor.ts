@@ -7,9 +7,10 @@
 import type { LambdaClient } from '@aws-sdk/client-lambda';
 import { InvokeCommand } from '@aws-sdk/client-lambda';
 import type { TrainerResponse } from '../../functions/handler.js';
+import { checkResult } from '../../functions/results.js';
 import { packForConcurrency } from '../plan/pack.js';
 import type { PlannedTask } from '../plan/planner.js';
-import type { Executor, TaskOutcome } from './executor.js';
+import type { BilledUsage, Executor, TaskOutcome } from './executor.js';
 import { checkConcurrency } from './executor.js';
 
 export interface LambdaExecutorOptions {
@@ -29,20 +30,11 @@ export interface LambdaExecutorOptions {
   hedgeAfterMs?: number;
 }
 
-export interface LambdaUsage {
-  invocations: number;
-  hedges: number;
-  /** Σ billed duration reported in the invocation log tails. */
-  billedMs: number;
-  /** Invocations whose log tail carried no billed duration. */
-  unbilled: number;
-}
-
 const BILLED = /Billed Duration: (\d+(?:\.\d+)?) ms/;
 
 export class LambdaExecutor implements Executor {
   readonly concurrency: number;
-  readonly usage: LambdaUsage = { invocations: 0, hedges: 0, billedMs: 0, unbilled: 0 };
+  private readonly billed: BilledUsage = { invocations: 0, hedges: 0, billedMs: 0, unbilled: 0 };
   private readonly targetSeconds: number;
 
   constructor(private readonly opts: LambdaExecutorOptions) {
@@ -107,7 +99,7 @@ export class LambdaExecutor implements Executor {
       };
       const timer = setTimeout(() => {
         if (settled) return;
-        this.usage.hedges++;
+        this.billed.hedges++;
         launch();
       }, hedgeAfter);
       launch();
@@ -117,7 +109,16 @@ export class LambdaExecutor implements Executor {
   private outcomes(batch: PlannedTask[], response: TrainerResponse): TaskOutcome[] {
     if (!response.ok) return batch.map((t) => ({ id: t.id, ok: false as const, message: `${response.code}: ${response.message}` }));
     const byId = new Map<string, TaskOutcome>();
-    for (const r of response.results) byId.set(r.id, { id: r.id, ok: true, digest: r.digest, ...(r.result ? { result: r.result } : {}) });
+    for (const r of response.results) {
+      try {
+        // The orchestrator decides the next λ from these numbers: check them as if read from the store.
+        const result = checkResult(r.result, `the function's result for task ${r.id}`);
+        if (result.taskId !== r.id) throw new Error(`the function answered task ${r.id} with the result of ${result.taskId}`);
+        byId.set(r.id, { id: r.id, ok: true, result, storedRemotely: r.stored !== undefined });
+      } catch (err) {
+        byId.set(r.id, { id: r.id, ok: false, message: err instanceof Error ? err.message : String(err) });
+      }
+    }
     for (const f of response.failures) byId.set(f.id, { id: f.id, ok: false, message: `${f.code}: ${f.message}` });
     return batch.map((t) => byId.get(t.id) ?? { id: t.id, ok: false as const, message: 'missing from the function\'s response' });
   }
@@ -125,14 +126,14 @@ export class LambdaExecutor implements Executor {
   private async invoke(payload: string, controller: AbortController): Promise<TrainerResponse> {
     const timeout = setTimeout(() => controller.abort(new Error('invocation timed out')), this.opts.invocationTimeoutMs ?? 960_000);
     try {
-      this.usage.invocations++;
+      this.billed.invocations++;
       const out = await this.opts.client.send(
         new InvokeCommand({ FunctionName: this.opts.functionName, InvocationType: 'RequestResponse', LogType: 'Tail', Payload: payload }),
         { abortSignal: controller.signal },
       );
       const billed = out.LogResult ? BILLED.exec(Buffer.from(out.LogResult, 'base64').toString('utf8')) : null;
-      if (billed) this.usage.billedMs += Number(billed[1]);
-      else this.usage.unbilled++;
+      if (billed) this.billed.billedMs += Number(billed[1]);
+      else this.billed.unbilled++;
       const text = out.Payload ? Buffer.from(out.Payload).toString('utf8') : '';
       if (out.FunctionError) {
         const body = safeJson(text) as { errorType?: string; errorMessage?: string } | undefined;
@@ -144,6 +145,10 @@ export class LambdaExecutor implements Executor {
     } finally {
       clearTimeout(timeout);
     }
+  }
+
+  usage(): BilledUsage {
+    return { ...this.billed };
   }
 
   async close(): Promise<void> {

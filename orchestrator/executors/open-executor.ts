@@ -23,17 +23,10 @@ export interface ExecutorChoice {
   };
 }
 
-/** Test hook: task ids the pool's workers fail on purpose (comma-separated). */
-const FAIL_ENV = 'LAMBDASTAR_TEST_FAIL_TASKS';
-
 export function openExecutor(choice: ExecutorChoice): Executor {
   switch (choice.backend) {
     case 'local':
-      return new WorkerPoolExecutor({
-        concurrency: choice.concurrency,
-        workerUrl: poolWorkerUrl(),
-        workerData: { failTaskIds: process.env[FAIL_ENV]?.split(',').filter(Boolean) ?? [] },
-      });
+      return new WorkerPoolExecutor({ concurrency: choice.concurrency, workerUrl: poolWorkerUrl() });
     case 'lambda': {
       const l = choice.lambda;
       if (!l) throw new UsageError('--backend lambda: needs --function or --stack-outputs');

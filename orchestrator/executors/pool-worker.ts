@@ -1,5 +1,5 @@
 /** A worker thread of the in-process pool: runs tasks with the same code the Lambda runs. */
-import { parentPort, workerData } from 'node:worker_threads';
+import { parentPort } from 'node:worker_threads';
 import { runTask } from '../../functions/trainer/run-task.js';
 import type { Task, TaskResult } from '../../functions/trainer/task.js';
 
@@ -11,18 +11,11 @@ export interface WorkerRequest {
 
 export type WorkerReply = { seq: number; ok: true; result: TaskResult } | { seq: number; ok: false; message: string };
 
-/** Fault injection for tests: task ids that throw instead of training. */
-export interface PoolWorkerData {
-  failTaskIds?: string[];
-}
-
 const port = parentPort;
 if (!port) throw new Error('pool-worker.mjs must run in a worker thread');
-const failing = new Set((workerData as PoolWorkerData | undefined)?.failTaskIds ?? []);
 port.on('message', (req: WorkerRequest) => {
   let reply: WorkerReply;
   try {
-    if (failing.has(req.id)) throw new Error(`injected failure for task ${req.id}`);
     reply = { seq: req.seq, ok: true, result: runTask(req.task, req.id) };
   } catch (err) {
     reply = { seq: req.seq, ok: false, message: err instanceof Error ? err.message : String(err) };

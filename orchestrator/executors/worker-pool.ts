@@ -6,7 +6,7 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { PlannedTask } from '../plan/planner.js';
-import type { PoolWorkerData, WorkerReply } from './pool-worker.js';
+import type { WorkerReply } from './pool-worker.js';
 import type { Executor, TaskOutcome } from './executor.js';
 import { checkConcurrency } from './executor.js';
 
@@ -14,7 +14,6 @@ export interface WorkerPoolOptions {
   concurrency?: number;
   /** The worker script (the built dist/pool-worker.mjs). */
   workerUrl: URL;
-  workerData?: PoolWorkerData;
 }
 
 interface Slot {
@@ -54,14 +53,14 @@ export class WorkerPoolExecutor implements Executor {
 
   private spawn(): Slot {
     if (this.closed) throw new Error('the worker pool is closed');
-    const slot: Slot = { worker: new Worker(this.options.workerUrl, { workerData: this.options.workerData ?? {} }) };
+    const slot: Slot = { worker: new Worker(this.options.workerUrl) };
     this.all.add(slot);
     slot.worker.on('message', (reply: WorkerReply) => {
       const p = slot.pending;
       if (!p || p.seq !== reply.seq) return;
       slot.pending = undefined;
       this.idle.push(slot);
-      p.resolve(reply.ok ? { id: p.id, ok: true, digest: reply.result.digest, result: reply.result } : { id: p.id, ok: false, message: reply.message });
+      p.resolve(reply.ok ? { id: p.id, ok: true, result: reply.result } : { id: p.id, ok: false, message: reply.message });
     });
     const die = (why: string) => {
       this.all.delete(slot);

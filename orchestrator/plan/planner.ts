@@ -1,20 +1,30 @@
 /**
- * Spec → tasks: one task per (training-option variant, N, seed, init factor, reg) carrying every λ.
- * Tasks come longest first (predicted cost), generated lazily so memory stays flat in their count.
+ * Spec → cells: one per (training-option variant, N, seed, init factor, reg). A cell's λ are
+ * decided by the spec's grid or search; a task is a cell with the λ it still needs, trained in one
+ * data pass. Cells come longest first (predicted cost), generated lazily so memory stays flat.
  */
-import { canonicalJson, shortHash, taskId } from '../../functions/trainer/ids.js';
-import type { Task, TrainingOptions } from '../../functions/trainer/task.js';
+import { canonicalJson, cellId, shortHash, taskId } from '../../functions/trainer/ids.js';
+import type { Cell, Task, TrainingOptions } from '../../functions/trainer/task.js';
 import { TRAINER_VERSION } from '../../functions/trainer/task.js';
 import type { CanonicalSpec } from '../spec/spec-schema.js';
+
+export interface PlannedCell {
+  id: string;
+  cell: Cell;
+}
 
 export interface PlannedTask {
   id: string;
   task: Task;
 }
 
-/** The sweep id: a hash of the canonical spec and the trainer version. */
+/**
+ * The sweep id: a hash of what decides the sweep's points — the axes, the options, the grid or the
+ * search settings — and the trainer version. Names and descriptions are labels, not identity.
+ */
 export function sweepId(spec: CanonicalSpec): string {
-  return shortHash(`${TRAINER_VERSION}\n${canonicalJson(spec)}`, 12);
+  const { name: _name, description: _description, ...identity } = spec;
+  return shortHash(`${TRAINER_VERSION}\nsweep\n${canonicalJson(identity)}`, 12);
 }
 
 /** Every combination of the training-option lists, in a fixed order. */
@@ -26,33 +36,44 @@ export function optionVariants(spec: CanonicalSpec): TrainingOptions[] {
   return variants as TrainingOptions[];
 }
 
-/** Relative cost of training one task: pattern-epochs × λ, plus the validation passes. */
-export function predictedCost(task: Pick<Task, 'n' | 'epochs' | 'valSize' | 'lambdas' | 'hidden' | 'inputDim'>): number {
-  const perPattern = task.hidden * (task.inputDim + 2);
-  return task.lambdas.length * perPattern * (task.n * task.epochs + (task.valSize + task.n) / 3);
+type CostShape = Pick<Cell, 'n' | 'epochs' | 'valSize' | 'hidden' | 'inputDim'>;
+
+/** Relative cost of training `lambdaCount` λ of a cell: pattern-epochs × λ, plus the validation passes. */
+export function predictedCost(cell: CostShape, lambdaCount: number): number {
+  const perPattern = cell.hidden * (cell.inputDim + 2);
+  return lambdaCount * perPattern * (cell.n * cell.epochs + (cell.valSize + cell.n) / 3);
 }
 
-export function taskCount(spec: CanonicalSpec): number {
-  return optionVariants(spec).length * spec.n.length * spec.seeds.length * spec.initFactors.length * spec.regs.length;
+/** Relative cost of one task. */
+export function taskCost(task: CostShape & { lambdas: readonly number[] }): number {
+  return predictedCost(task, task.lambdas.length);
 }
 
-/**
- * The tasks of `spec`, longest first; ties keep the axis order (N, variant, reg, init, seed).
- * `knownIds` (the manifest's list, same order) saves hashing every task again.
- */
-export function* planTasks(spec: CanonicalSpec, knownIds?: readonly string[]): Generator<PlannedTask> {
-  let k = 0;
+export function cellCount(spec: CanonicalSpec): number {
+  let variants = 1;
+  for (const values of Object.values(spec.options)) variants *= (values as unknown[]).length;
+  return variants * spec.n.length * spec.seeds.length * spec.initFactors.length * spec.regs.length;
+}
+
+/** The cells of `spec`, longest first; ties keep the axis order (N, variant, reg, init, seed). */
+export function* planCells(spec: CanonicalSpec): Generator<PlannedCell> {
   const shapes = optionVariants(spec)
-    .flatMap((options) => spec.n.map((n) => ({ options, n, cost: predictedCost({ ...options, n, lambdas: spec.lambdas }) })))
+    .flatMap((options) => spec.n.map((n) => ({ options, n, cost: predictedCost({ ...options, n }, 1) })))
     .sort((a, b) => b.cost - a.cost);
   for (const { options, n } of shapes) {
     for (const reg of spec.regs) {
       for (const initFactor of spec.initFactors) {
         for (const seed of spec.seeds) {
-          const task: Task = { n, seed, initFactor, reg, lambdas: spec.lambdas, ...options };
-          yield { id: knownIds?.[k++] ?? taskId(task), task };
+          const cell: Cell = { n, seed, initFactor, reg, ...options };
+          yield { id: cellId(cell), cell };
         }
       }
     }
   }
+}
+
+/** The task that trains `lambdas` (ascending) of a cell. */
+export function taskFor(cell: Cell, lambdas: number[]): PlannedTask {
+  const task: Task = { ...cell, lambdas };
+  return { id: taskId(task), task };
 }

@@ -1,5 +1,5 @@
 /** The report's figures as vega-lite specs built from an analysis (pure; rendering is elsewhere). */
-import type { Analysis, GroupAnalysis } from '../analysis/analyze.js';
+import type { Analysis, GroupAnalysis } from '../analysis/analysis-types.js';
 import type { LineFit } from '../analysis/stats.js';
 
 export type VegaLiteSpec = Record<string, unknown>;
@@ -12,26 +12,43 @@ export function slopeText(fit: LineFit | null): string {
   return fit.ci95 ? `slope ${g3(fit.value)} [${g3(fit.ci95[0])}, ${g3(fit.ci95[1])}]` : `slope ${g3(fit.value)}`;
 }
 
-/** Fig. 1: training and validation loss against λ at one N, mean over seeds with an SEM band. */
+/**
+ * Fig. 1: training and validation loss against λ at one N. The line and its SEM band join the λ
+ * every seed evaluated (all of a grid; the start grid of a search); dots mark every evaluated λ,
+ * with the mean over the seeds that evaluated it (one seed for most points a search adds).
+ */
 function lossVsLambda(analysis: Analysis, n: number): VegaLiteSpec {
   const rows: Record<string, unknown>[] = [];
   for (const g of analysis.groups) {
-    const curve = g.curves.find((c) => c.n === n);
-    for (const p of curve?.points ?? []) {
+    const curve = g.curves.find((c) => c.n === n)?.points ?? [];
+    const allSeeds = Math.max(0, ...curve.map((p) => p.seeds));
+    for (const p of curve) {
       for (const [kind, value, err] of [['training', p.trainLoss, p.trainLossSem], ['validation', p.valLoss, p.valLossSem]] as const) {
-        rows.push({ lambda: p.lambda, loss: value, lo: value - (err ?? 0), hi: value + (err ?? 0), series: `${kind} · ${g.label}` });
+        rows.push({
+          lambda: p.lambda, loss: value, lo: value - (err ?? 0), hi: value + (err ?? 0), seeds: p.seeds,
+          series: `${kind} · ${g.label}`, everySeed: p.seeds === allSeeds,
+        });
       }
     }
   }
   const x = { field: 'lambda', type: 'quantitative', scale: { type: 'log' }, title: 'λ', axis: { format: '.0e' } };
+  const everySeed = { filter: 'datum.everySeed' };
   return {
     ...SIZE,
     title: `Loss against λ at N = ${n} (mean ± SEM over seeds)`,
     data: { values: rows },
     encoding: { x, color: { field: 'series', type: 'nominal', title: null, legend: { orient: 'bottom', columns: 2, labelLimit: 0 } } },
     layer: [
-      { mark: { type: 'area', opacity: 0.2 }, encoding: { y: { field: 'lo', type: 'quantitative', title: 'cross-entropy loss', scale: { zero: false } }, y2: { field: 'hi' } } },
-      { mark: { type: 'line', point: true }, encoding: { y: { field: 'loss', type: 'quantitative' } } },
+      {
+        transform: [everySeed],
+        mark: { type: 'area', opacity: 0.2 },
+        encoding: { y: { field: 'lo', type: 'quantitative', title: 'cross-entropy loss', scale: { zero: false } }, y2: { field: 'hi' } },
+      },
+      { transform: [everySeed], mark: { type: 'line' }, encoding: { y: { field: 'loss', type: 'quantitative' } } },
+      {
+        mark: { type: 'point', filled: true, size: 20 },
+        encoding: { y: { field: 'loss', type: 'quantitative' }, tooltip: [{ field: 'lambda' }, { field: 'loss' }, { field: 'seeds' }] },
+      },
     ],
   };
 }
@@ -51,7 +68,7 @@ function lambdaStarVsN(groups: GroupAnalysis[], opts: StarChartOptions): VegaLit
       const err = p.semLambdaStar ?? 0;
       // A log axis cannot show a bar below zero: clip the lower end at a tenth of the mean.
       const lo = opts.scale === 'log' ? Math.max(p.meanLambdaStar - err, p.meanLambdaStar / 10) : p.meanLambdaStar - err;
-      points.push({ n: p.n, lambdaStar: p.meanLambdaStar, lo, hi: p.meanLambdaStar + err, series, edges: p.edgeCount });
+      points.push({ n: p.n, lambdaStar: p.meanLambdaStar, lo, hi: p.meanLambdaStar + err, series, edges: p.edgeCount, bounds: p.boundCount });
     }
     if (g.slope) {
       const fit = g.slope;
@@ -75,7 +92,7 @@ function lambdaStarVsN(groups: GroupAnalysis[], opts: StarChartOptions): VegaLit
       {
         data: { values: points },
         mark: { type: 'point', filled: true, size: 50 },
-        encoding: { x, y: { field: 'lambdaStar', type: 'quantitative' }, color, tooltip: [{ field: 'n' }, { field: 'lambdaStar' }, { field: 'edges', title: 'seeds on a grid edge' }] },
+        encoding: { x, y: { field: 'lambdaStar', type: 'quantitative' }, color, tooltip: [{ field: 'n' }, { field: 'lambdaStar' }, { field: 'edges', title: 'seeds on an edge' }, { field: 'bounds', title: 'seeds at a bound' }] },
       },
       { data: { values: fits }, mark: { type: 'line', strokeDash: [4, 3] }, encoding: { x, y: { field: 'fit', type: 'quantitative' }, color } },
     ],

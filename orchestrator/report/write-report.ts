@@ -1,13 +1,15 @@
 /** Reads a sweep back from its store and writes analysis.json, results.csv, the SVGs and report.html. */
-import { createWriteStream } from 'node:fs';
-import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { once } from 'node:events';
-import pLimit from 'p-limit';
-import type { TaskResult } from '../../functions/trainer/task.js';
-import type { Analysis } from '../analysis/analyze.js';
+import { SWEEP_ID } from '../../functions/keys.js';
+import type { Analysis } from '../analysis/analysis-types.js';
 import { analyze } from '../analysis/analyze.js';
+import { UsageError } from '../errors.js';
+import { writeFileAtomic } from '../fs/atomic-file.js';
+import { planCells } from '../plan/planner.js';
 import type { Manifest, ResultStore } from '../store/result-store.js';
+import { readIndex } from '../sweep/read-points.js';
+import type { SweepCell } from '../sweep/sweep-cells.js';
+import { sweepCells } from '../sweep/sweep-cells.js';
 import { csvLines } from './csv.js';
 import { reportFigures } from './figures.js';
 import { reportHtml } from './html.js';
@@ -21,17 +23,18 @@ export class UnknownSweepError extends Error {
 }
 
 export async function loadManifest(store: ResultStore, sweepId: string): Promise<Manifest> {
+  if (!SWEEP_ID.test(sweepId)) throw new UsageError(`--sweep: "${sweepId}" is not a sweep id (12 hex digits, as \`lambdastar status\` lists them)`);
   const manifest = await store.getManifest(sweepId);
   if (!manifest) throw new UnknownSweepError(store, sweepId, await store.listSweeps());
   return manifest;
 }
 
-/** Every stored result of the sweep, in manifest order, read with bounded concurrency. */
-export async function collectResults(store: ResultStore, manifest: Manifest, concurrency = 64): Promise<TaskResult[]> {
-  const have = await store.listResultIds(manifest.sweepId);
-  const limit = pLimit(concurrency);
-  const ids = manifest.taskIds.filter((id) => have.has(id));
-  return Promise.all(ids.map((id) => limit(() => store.getResult(manifest.sweepId, id))));
+/** The sweep's cells with the points it asked for, read from the store (every object checked). */
+export async function readSweep(store: ResultStore, manifest: Manifest): Promise<SweepCell[]> {
+  const index = await readIndex(store, (function* () {
+    for (const c of planCells(manifest.spec)) yield c.id;
+  })());
+  return [...sweepCells(manifest.spec, index)];
 }
 
 export interface ReportPaths {
@@ -42,17 +45,26 @@ export interface ReportPaths {
   figures: string[];
 }
 
+export interface ReportOptions {
+  /** The N of the loss-against-λ figure (default: the largest). */
+  lossN?: number;
+  /** The run that wrote it was interrupted: the report says it covers what was stored. */
+  partial?: boolean;
+}
+
 export async function writeReport(
   store: ResultStore,
   sweepId: string,
   outDir: string,
-  opts: { lossN?: number } = {},
+  opts: ReportOptions = {},
 ): Promise<{ analysis: Analysis; paths: ReportPaths }> {
   const manifest = await loadManifest(store, sweepId);
-  const results = await collectResults(store, manifest);
-  const analysis = analyze(manifest, results);
+  if (opts.lossN !== undefined && !manifest.spec.n.includes(opts.lossN)) {
+    throw new UsageError(`--loss-n: the sweep has no N = ${opts.lossN}; choose one of ${manifest.spec.n.join(', ')}`);
+  }
+  const cells = await readSweep(store, manifest);
+  const analysis = analyze(manifest, cells);
   const failures = await store.getFailures(sweepId);
-  await mkdir(join(outDir, 'figures'), { recursive: true });
   const paths: ReportPaths = {
     dir: outDir,
     analysis: join(outDir, 'analysis.json'),
@@ -60,19 +72,18 @@ export async function writeReport(
     html: join(outDir, 'report.html'),
     figures: [],
   };
-  await writeFile(paths.analysis, `${JSON.stringify(analysis, null, 2)}\n`);
-  const csv = createWriteStream(paths.csv);
-  for (const line of csvLines(sweepId, results)) if (!csv.write(`${line}\n`)) await once(csv, 'drain');
-  csv.end();
-  await once(csv, 'finish');
+  await writeFileAtomic(paths.analysis, `${JSON.stringify(analysis, null, 2)}\n`);
+  await writeFileAtomic(paths.csv, (function* () {
+    for (const line of csvLines(sweepId, manifest.spec, cells)) yield `${line}\n`;
+  })());
   const figures = [];
   for (const f of reportFigures(analysis, opts.lossN)) {
     const svg = await renderSvg(f.spec);
     const path = join(outDir, 'figures', `${f.name}.svg`);
-    await writeFile(path, svg);
+    await writeFileAtomic(path, svg);
     paths.figures.push(path);
     figures.push({ name: f.name, caption: f.caption, svg });
   }
-  await writeFile(paths.html, reportHtml({ analysis, figures, failures }));
+  await writeFileAtomic(paths.html, reportHtml({ analysis, figures, failures, partial: opts.partial ?? false }));
   return { analysis, paths };
 }

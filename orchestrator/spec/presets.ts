@@ -1,4 +1,4 @@
-/** Named sweeps: `quick`, and the thesis' experiments (PROTOCOL §8–9) on both λ grids. */
+/** Named sweeps: `quick`, and the thesis' experiments (PROTOCOL §8–9) on both λ grids and searched adaptively. */
 import type { SpecInput } from './spec-schema.js';
 import { EXTENDED_LAMBDAS, INITIAL_N, LATER_N, THESIS_LAMBDAS } from './grids.js';
 
@@ -18,9 +18,24 @@ export const PRESETS: Record<string, SpecInput> = {
     valSize: 5000,
   },
 };
+/**
+ * The thesis' experiments searched adaptively: one λ per decade to start, refined to 2^(1/4). The
+ * start grid covers the λ* of every preset's N (the search extends past it where it does not).
+ */
+const ADAPTIVE = { mode: 'adaptive', start: [1e-3, 1e-2, 1e-1, 1], resolution: 2 ** 0.25 } as const;
+
 for (const [name, spec] of Object.entries(thesis)) {
   PRESETS[name] = { name, seeds: 10, ...spec, lambdas: THESIS_LAMBDAS };
   PRESETS[`${name}-ext`] = { ...spec, name: `${name}-ext`, seeds: 10, lambdas: EXTENDED_LAMBDAS, description: `${spec.description} (extended λ grid)` };
+  if (name !== 'thesis-fig1') {
+    PRESETS[`${name}-adaptive`] = {
+      ...spec,
+      name: `${name}-adaptive`,
+      seeds: 10,
+      search: { ...ADAPTIVE, start: [...ADAPTIVE.start] },
+      description: `${spec.description} (adaptive λ search to a resolution of 2^(1/4))`,
+    };
+  }
 }
 PRESETS.quick.name = 'quick';
 // The thesis states neither its batch size nor its input scaling: fig. 2 on the extended grid
@@ -43,7 +58,7 @@ export class UnknownPresetError extends Error {
 }
 
 export function preset(name: string): SpecInput {
-  const spec = PRESETS[name];
-  if (!spec) throw new UnknownPresetError(name);
-  return spec;
+  // Own keys only: "toString" or "__proto__" are not presets.
+  if (!Object.hasOwn(PRESETS, name)) throw new UnknownPresetError(name);
+  return PRESETS[name];
 }

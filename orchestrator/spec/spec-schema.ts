@@ -1,16 +1,20 @@
 /**
- * The sweep spec: axes (n, lambdas, seeds, initFactors, regs) plus the training options of
- * PROTOCOL §1–4, each a single value or a list (a list makes it an axis too).
+ * The sweep spec: axes (n, seeds, initFactors, regs), the λ to evaluate — a fixed grid (`lambdas`)
+ * or an adaptive search (`search`) — and the training options of PROTOCOL §1–4, each a single value
+ * or a list (a list makes it an axis too).
  */
 import { z } from 'zod';
 import type { TrainingOptions } from '../../functions/trainer/task.js';
 import { DEFAULT_OPTIONS } from '../../functions/trainer/task.js';
 import { lambdaSchema, regSchema, trainingOptionsShape } from '../../functions/trainer/validation.js';
+import type { AdaptiveSearch } from '../search/adaptive.js';
+import { DEFAULT_SEARCH } from '../search/adaptive.js';
 
 const nSchema = z.number({ error: 'must be a number of training patterns' })
   .int({ error: 'must be an integer number of training patterns' })
   .min(2, { error: 'must be ≥ 2 training patterns' });
-const seedSchema = z.number().int({ error: 'must be an integer seed' }).min(0, { error: 'must be ≥ 0' });
+const seedSchema = z.number({ error: 'must be an integer seed' }).int({ error: 'must be an integer seed' }).min(0, { error: 'must be ≥ 0' })
+  .max(0xffffffff, { error: 'must be ≤ 4294967295' });
 const initSchema = z.number().refine((v) => Number.isFinite(v) && v > 0, { error: 'must be a finite number > 0 (init variance factor)' });
 
 const axis = <T extends z.ZodType>(item: T, what: string) =>
@@ -24,28 +28,72 @@ const optionAxes = Object.fromEntries(
   }),
 ) as unknown as { [K in keyof TrainingOptions]: z.ZodOptional<z.ZodType<TrainingOptions[K] | TrainingOptions[K][]>> };
 
-export const specSchema = z.strictObject({
-  name: z.string().optional(),
-  description: z.string().optional(),
-  n: axis(nSchema, 'N values (training-set sizes)'),
-  lambdas: axis(lambdaSchema, 'λ values'),
-  seeds: z.union([
-    z.number().int({ error: 'must be a whole count of seeds' }).min(1, { error: 'must be ≥ 1' }),
-    axis(seedSchema, 'seeds'),
-  ], { error: 'must be a count of seeds or a list of seeds' }).default(10),
-  initFactors: axis(initSchema, 'init factors').default([1]),
-  regs: axis(regSchema, 'regularizers ("l1", "l2")').default(['l2']),
-  ...optionAxes,
-});
+const ascendingDistinct = (ls: readonly number[]) => ls.every((l, i) => i === 0 || l > ls[i - 1]);
+
+/** Adaptive λ* search settings (orchestrator/search/adaptive.ts); every field has a default. */
+const searchSchema = z
+  .strictObject({
+    mode: z.literal('adaptive', { error: 'must be "adaptive" (a fixed grid is given as "lambdas" instead)' }),
+    start: axis(lambdaSchema, 'λ values to start from')
+      .min(2, { error: 'must list at least two λ values to start from, e.g. one per decade' })
+      .default(DEFAULT_SEARCH.start),
+    resolution: z.number({ error: 'must be a number' })
+      .refine((v) => Number.isFinite(v) && v >= 1.01 && v <= 10, { error: 'must be a ratio between 1.01 and 10, e.g. 1.189 (2^(1/4))' })
+      .default(DEFAULT_SEARCH.resolution),
+    bounds: z.tuple([lambdaSchema, lambdaSchema], { error: 'must be [lowest λ, highest λ], e.g. [1e-8, 1000]' })
+      .refine(([lo, hi]) => lo < hi, { error: 'must be [lowest λ, highest λ] with lowest < highest' })
+      .default(DEFAULT_SEARCH.bounds),
+    maxRounds: z.number({ error: 'must be a whole number' }).int({ error: 'must be a whole number' })
+      .min(1, { error: 'must be ≥ 1' }).max(50, { error: 'must be ≤ 50 rounds' })
+      .default(DEFAULT_SEARCH.maxRounds),
+    extendFactor: z.number({ error: 'must be a number' })
+      .refine((v) => Number.isFinite(v) && v >= 1.5 && v <= 1000, { error: 'must be a ratio between 1.5 and 1000, e.g. 10 (a decade)' })
+      .default(DEFAULT_SEARCH.extendFactor),
+  }, { error: 'must be an object such as {"mode": "adaptive"}' })
+  .refine((s) => s.start.every((l) => l >= s.bounds[0] && l <= s.bounds[1]), {
+    error: 'start λ values must lie inside the bounds',
+    path: ['start'],
+  });
+
+export const specSchema = z
+  .strictObject({
+    name: z.string().optional(),
+    description: z.string().optional(),
+    n: axis(nSchema, 'N values (training-set sizes)'),
+    lambdas: axis(lambdaSchema, 'λ values').optional(),
+    search: searchSchema.optional(),
+    seeds: z.union([
+      z.number().int({ error: 'must be a whole count of seeds' }).min(1, { error: 'must be ≥ 1' }),
+      axis(seedSchema, 'seeds'),
+    ], { error: 'must be a count of seeds or a list of seeds' }).default(10),
+    initFactors: axis(initSchema, 'init factors').default([1]),
+    regs: axis(regSchema, 'regularizers ("l1", "l2")').default(['l2']),
+    ...optionAxes,
+  })
+  .superRefine((s, ctx) => {
+    if ((s.lambdas === undefined) === (s.search === undefined)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: [s.lambdas === undefined ? 'lambdas' : 'search'],
+        message: s.lambdas === undefined
+          ? 'is required: give a fixed λ grid ("lambdas": [1e-4, 1e-3, …]) or an adaptive search ("search": {"mode": "adaptive"})'
+          : 'give either "lambdas" (a fixed grid) or "search" (adaptive), not both',
+      });
+    }
+  });
 
 export type SpecInput = z.input<typeof specSchema>;
 
-/** A spec with every default applied and every axis a sorted list: the form that is hashed. */
+/**
+ * A spec with every default applied and every axis a sorted list: the form that is hashed.
+ * Exactly one of `lambdas` (a fixed grid) and `search` is set.
+ */
 export interface CanonicalSpec {
   name?: string;
   description?: string;
   n: number[];
-  lambdas: number[];
+  lambdas?: number[];
+  search?: AdaptiveSearch;
   seeds: number[];
   initFactors: number[];
   regs: ('l1' | 'l2')[];
@@ -63,13 +111,40 @@ export function canonicalize(spec: z.output<typeof specSchema>): CanonicalSpec {
   }
   const out: CanonicalSpec = {
     n: ascending(spec.n),
-    lambdas: ascending(spec.lambdas),
     seeds: typeof spec.seeds === 'number' ? Array.from({ length: spec.seeds }, (_, i) => i) : ascending(spec.seeds),
     initFactors: ascending(spec.initFactors),
     regs: unique(spec.regs).sort(),
     options: options as CanonicalSpec['options'],
   };
+  if (spec.lambdas) out.lambdas = ascending(spec.lambdas);
+  if (spec.search) {
+    const { mode: _mode, ...search } = spec.search;
+    out.search = { ...search, start: ascending(search.start) };
+  }
   if (spec.name !== undefined) out.name = spec.name;
   if (spec.description !== undefined) out.description = spec.description;
   return out;
 }
+
+/** The canonical form as stored in a manifest, checked field by field when read back. */
+export const canonicalSpecSchema = z.strictObject({
+  name: z.string().optional(),
+  description: z.string().optional(),
+  n: axis(nSchema, 'N values').refine(ascendingDistinct, { error: 'must be ascending' }),
+  lambdas: axis(lambdaSchema, 'λ values').refine(ascendingDistinct, { error: 'must be ascending' }).optional(),
+  search: z.strictObject({
+    start: axis(lambdaSchema, 'λ values').refine(ascendingDistinct, { error: 'must be ascending' }),
+    resolution: z.number(),
+    bounds: z.tuple([lambdaSchema, lambdaSchema]),
+    maxRounds: z.number().int().min(1),
+    extendFactor: z.number(),
+  }).optional(),
+  seeds: axis(seedSchema, 'seeds').refine(ascendingDistinct, { error: 'must be ascending' }),
+  initFactors: axis(initSchema, 'init factors').refine(ascendingDistinct, { error: 'must be ascending' }),
+  regs: axis(regSchema, 'regularizers'),
+  options: z.strictObject(
+    Object.fromEntries(Object.entries(trainingOptionsShape).map(([name, schema]) => [name, axis(schema.unwrap(), name)])) as unknown as {
+      [K in keyof TrainingOptions]: z.ZodType<TrainingOptions[K][]>;
+    },
+  ),
+}).refine((s) => (s.lambdas === undefined) !== (s.search === undefined), { error: 'needs exactly one of "lambdas" and "search"' });

@@ -1,11 +1,11 @@
 /**
  * Objects as files under a root folder. Every write goes to a temporary file first; a result then
  * appears by `link` (atomic, and fails if the name exists), so a killed process never leaves a
- * partial file under a result's name.
+ * partial file under a result's name, and a failed write leaves no temporary file behind.
  */
-import { randomBytes } from 'node:crypto';
-import { link, mkdir, readdir, readFile, rename, unlink, writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { link, readdir, readFile, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { writeFileAtomic, writeTemp } from '../fs/atomic-file.js';
 import type { ObjectBackend } from './object-backend.js';
 
 export class FolderBackend implements ObjectBackend {
@@ -13,13 +13,6 @@ export class FolderBackend implements ObjectBackend {
 
   private path(key: string): string {
     return join(this.root, ...key.split('/').filter(Boolean));
-  }
-
-  private async writeTemp(path: string, body: string): Promise<string> {
-    await mkdir(dirname(path), { recursive: true });
-    const temp = `${path}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
-    await writeFile(temp, body);
-    return temp;
   }
 
   async read(key: string): Promise<string | undefined> {
@@ -33,7 +26,7 @@ export class FolderBackend implements ObjectBackend {
 
   async createExclusive(key: string, body: string): Promise<boolean> {
     const path = this.path(key);
-    const temp = await this.writeTemp(path, body);
+    const temp = await writeTemp(path, body);
     try {
       await link(temp, path);
       return true;
@@ -41,13 +34,12 @@ export class FolderBackend implements ObjectBackend {
       if ((err as NodeJS.ErrnoException).code === 'EEXIST') return false;
       throw err;
     } finally {
-      await unlink(temp);
+      await rm(temp, { force: true });
     }
   }
 
-  async put(key: string, body: string): Promise<void> {
-    const path = this.path(key);
-    await rename(await this.writeTemp(path, body), path);
+  put(key: string, body: string): Promise<void> {
+    return writeFileAtomic(this.path(key), body);
   }
 
   async *listNames(dir: string): AsyncIterable<string> {

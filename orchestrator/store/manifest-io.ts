@@ -1,46 +1,69 @@
 /** Manifest and failure records as stored text, shared by every store adapter. */
 import { z } from 'zod';
-import { canonicalJson } from '../../functions/trainer/ids.js';
+import { STORE_LAYOUT } from '../../functions/keys.js';
+import { DEFAULT_OPTIONS, TRAINER_VERSION } from '../../functions/trainer/task.js';
+import { describeIssue } from '../../functions/trainer/validation.js';
+import { sweepId } from '../plan/planner.js';
+import type { CanonicalSpec } from '../spec/spec-schema.js';
+import { canonicalSpecSchema } from '../spec/spec-schema.js';
 import type { FailureRecord, Manifest } from './result-store.js';
-import { ManifestConflictError } from './result-store.js';
+import { CorruptRecordError, StoreLayoutError } from './result-store.js';
+
+/** The manifest of a sweep: its spec, and what it ran with. */
+export function buildManifest(spec: CanonicalSpec): Manifest {
+  return { layout: STORE_LAYOUT, sweepId: sweepId(spec), trainerVersion: TRAINER_VERSION, protocol: { ...DEFAULT_OPTIONS }, spec };
+}
 
 export function serializeManifest(m: Manifest): string {
   return `${JSON.stringify(m, null, 2)}\n`;
 }
 
-const manifestShape = z.object({
+const manifestSchema = z.strictObject({
+  layout: z.literal(STORE_LAYOUT),
   sweepId: z.string(),
   trainerVersion: z.string(),
   protocol: z.record(z.string(), z.unknown()),
-  spec: z.object({ n: z.array(z.number()), lambdas: z.array(z.number()) }).passthrough(),
-  taskIds: z.array(z.string()),
+  spec: canonicalSpecSchema,
 });
 
-export function parseManifest(text: string, where: string): Manifest {
+/**
+ * Parses a manifest and checks it describes sweep `expectedId`: its spec must hash to that id, so
+ * an edited spec (a dropped N, a shortened grid) is reported, never used to shrink a sweep.
+ */
+export function parseManifest(text: string, where: string, expectedId: string): Manifest {
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch {
-    throw new Error(`${where}: corrupt manifest (not valid JSON); restore it or start the sweep in a fresh --store`);
+    throw new CorruptRecordError(where, 'manifest', text.length === 0 ? 'empty' : 'not valid JSON, perhaps truncated');
   }
-  const parsed = manifestShape.safeParse(json);
-  if (!parsed.success) throw new Error(`${where}: corrupt manifest (${parsed.error.issues[0]?.path.join('.')}); restore it or use a fresh --store`);
-  return parsed.data as unknown as Manifest;
-}
-
-/** Throws unless `stored` says the same as `incoming`. */
-export function checkSameManifest(stored: Manifest, incoming: Manifest, where: string): void {
-  if (canonicalJson(stored) !== canonicalJson(incoming)) throw new ManifestConflictError(where);
+  const version = (json as { trainerVersion?: unknown } | null)?.trainerVersion;
+  if (typeof version === 'string' && version !== TRAINER_VERSION) {
+    throw new StoreLayoutError(
+      `${where}: this sweep was run by trainer ${version}, and this lambdastar runs trainer ${TRAINER_VERSION}; ` +
+        'read it with the lambdastar version that wrote it, or run its spec again (new points are trained)',
+    );
+  }
+  const parsed = manifestSchema.safeParse(json);
+  if (!parsed.success) throw new CorruptRecordError(where, 'manifest', describeIssue(parsed.error, 'manifest'));
+  const m = parsed.data as Manifest;
+  if (m.sweepId !== expectedId) throw new CorruptRecordError(where, 'manifest', `it names sweep ${m.sweepId}, not ${expectedId}`);
+  if (sweepId(m.spec) !== m.sweepId) throw new CorruptRecordError(where, 'manifest', 'its spec does not match its sweep id (edited?)');
+  return m;
 }
 
 export function serializeFailures(f: FailureRecord[]): string {
   return `${JSON.stringify(f, null, 2)}\n`;
 }
 
+const failuresSchema = z.array(
+  z.strictObject({ taskId: z.string(), cellId: z.string(), lambdas: z.array(z.number()), attempts: z.number(), message: z.string() }),
+);
+
 export function parseFailures(text: string, where: string): FailureRecord[] {
   try {
-    return z.array(z.object({ taskId: z.string(), attempts: z.number(), message: z.string() })).parse(JSON.parse(text));
+    return failuresSchema.parse(JSON.parse(text));
   } catch {
-    throw new Error(`${where}: corrupt failure record; delete it (the failed tasks run again on resume)`);
+    throw new CorruptRecordError(where, 'failure record', 'not a list of failed tasks');
   }
 }

@@ -1,24 +1,37 @@
 /**
  * `ResultStore` over any `ObjectBackend`: the layout (functions/keys.ts), the write-once rule and
- * the parsing live here once; each backend only moves bytes.
+ * the checks on read live here once; each backend only moves bytes.
  */
-import { manifestKey, resultKey, resultsPrefix, sweepPrefix } from '../../functions/keys.js';
-import { createOrRead, parseResult, writeOnce } from '../../functions/results.js';
+import pLimit from 'p-limit';
+import {
+  cellFolder, cellsFolder, failuresKey, isLayout1SweepFolder, layoutKey, manifestKey, resultKey, STORE_LAYOUT, SWEEP_ID,
+  sweepsFolder, taskIdOfResultName,
+} from '../../functions/keys.js';
+import type { WaitOptions } from '../../functions/results.js';
+import { CorruptResultError, createOrRead, parseResult, writeOnce } from '../../functions/results.js';
+import { cellId } from '../../functions/trainer/ids.js';
 import type { TaskResult } from '../../functions/trainer/task.js';
-import { checkSameManifest, parseFailures, parseManifest, serializeFailures, serializeManifest } from './manifest-io.js';
+import { buildManifest, parseFailures, parseManifest, serializeFailures, serializeManifest } from './manifest-io.js';
+import type { MigrationSummary } from './migrate-layout1.js';
+import { migrateLayout1 } from './migrate-layout1.js';
 import type { ObjectBackend } from './object-backend.js';
-import type { FailureRecord, Manifest, ResultStore } from './result-store.js';
-import { MissingResultError } from './result-store.js';
+import type { FailureRecord, Manifest, ResultStore, StoredEntry } from './result-store.js';
+import { StoreLayoutError } from './result-store.js';
 
-const RESULT_NAME = /^([0-9a-f]{16})\.json$/;
+/** Cells read at once, and object reads in flight at once. */
+const CELL_WINDOW = 64;
+const READS_IN_FLIGHT = 64;
 
 export class ObjectResultStore implements ResultStore {
+  private layoutChecked?: Promise<void>;
+
   constructor(
     private readonly backend: ObjectBackend,
     /** Key prefix inside the backend ('' for the backend's root). */
     private readonly prefix: string,
     readonly location: string,
     private readonly remote?: { bucket: string },
+    private readonly wait: WaitOptions = {},
   ) {}
 
   /** How a key is shown in messages. */
@@ -26,60 +39,142 @@ export class ObjectResultStore implements ResultStore {
     return `${this.location.replace(/\/+$/, '')}/${this.prefix ? key.slice(this.prefix.length + 1) : key}`;
   }
 
+  /** Refuses a store written in another layout (once per store object). */
+  private checkLayout(): Promise<void> {
+    this.layoutChecked ??= (async () => {
+      const marker = await this.backend.read(layoutKey(this.prefix));
+      if (marker !== undefined) {
+        const layout = (safeJson(marker) as { layout?: unknown } | undefined)?.layout;
+        if (layout === STORE_LAYOUT) return;
+        throw new StoreLayoutError(
+          `--store: ${this.location} was written in store layout ${String(layout)}, which this lambdastar (layout ${STORE_LAYOUT}) cannot read; ` +
+            'use the lambdastar version that wrote it, or a fresh --store',
+        );
+      }
+      const legacy = (await this.backend.listFolders(this.prefix)).filter(isLayout1SweepFolder);
+      if (legacy.length > 0) {
+        throw new StoreLayoutError(
+          `--store: ${this.location} holds ${legacy.length} sweep(s) in the layout of lambdastar 0.1 (e.g. ${legacy[0]}/results/); ` +
+            `run \`lambdastar migrate --store ${this.location}\` once to make their results readable`,
+        );
+      }
+    })();
+    return this.layoutChecked;
+  }
+
+  private async markLayout(): Promise<void> {
+    await this.checkLayout();
+    await this.writeMarker();
+  }
+
+  private writeMarker(): Promise<string | undefined> {
+    return createOrRead(this.backend, layoutKey(this.prefix), `${JSON.stringify({ layout: STORE_LAYOUT })}\n`, this.wait);
+  }
+
+  async migrateLayout1(): Promise<MigrationSummary> {
+    // A store marked with another layout is refused as usual; one with layout-1 folders is marked
+    // first, so that everything after reads it as layout 2 (the old folders are then ignored).
+    const marker = await this.backend.read(layoutKey(this.prefix));
+    if (marker === undefined) await this.writeMarker();
+    this.layoutChecked = undefined;
+    await this.checkLayout();
+    return migrateLayout1(this.backend, this.prefix, {
+      putResult: (r) => this.putResult(r),
+      putManifest: async (spec) => {
+        const m = buildManifest(spec);
+        await this.putManifest(m);
+        return m.sweepId;
+      },
+      describe: (key) => this.describe(key),
+    });
+  }
+
   async putManifest(manifest: Manifest): Promise<void> {
+    await this.markLayout();
     const key = manifestKey(this.prefix, manifest.sweepId);
-    const existing = await createOrRead(this.backend, key, serializeManifest(manifest));
-    if (existing !== undefined) checkSameManifest(parseManifest(existing, this.describe(key)), manifest, this.describe(key));
+    const existing = await createOrRead(this.backend, key, serializeManifest(manifest), this.wait, this.describe(key));
+    // Same id ⇒ same points: a stored manifest only has to be valid (its labels may differ).
+    if (existing !== undefined) parseManifest(existing, this.describe(key), manifest.sweepId);
   }
 
   async getManifest(sweepId: string): Promise<Manifest | undefined> {
+    await this.checkLayout();
     const key = manifestKey(this.prefix, sweepId);
     const text = await this.backend.read(key);
-    return text === undefined ? undefined : parseManifest(text, this.describe(key));
+    return text === undefined ? undefined : parseManifest(text, this.describe(key), sweepId);
   }
 
   async listSweeps(): Promise<string[]> {
-    const folders = await this.backend.listFolders(this.prefix);
+    await this.checkLayout();
+    const folders = (await this.backend.listFolders(sweepsFolder(this.prefix))).filter((f) => SWEEP_ID.test(f));
     const out: string[] = [];
     for (const f of folders) if ((await this.backend.read(manifestKey(this.prefix, f))) !== undefined) out.push(f);
     return out.sort();
   }
 
-  async listResultIds(sweepId: string): Promise<Set<string>> {
-    const ids = new Set<string>();
-    for await (const name of this.backend.listNames(resultsPrefix(this.prefix, sweepId))) {
-      const m = RESULT_NAME.exec(name);
-      if (m) ids.add(m[1]);
+  async *readCells(cellIds: Iterable<string>): AsyncIterable<StoredEntry> {
+    await this.checkLayout();
+    const stored = new Set(await this.backend.listFolders(cellsFolder(this.prefix)));
+    const limit = pLimit(READS_IN_FLIGHT);
+    let window: string[] = [];
+    const flush = async () => {
+      const perCell = await Promise.all(window.map((id) => this.readCell(id, limit)));
+      window = [];
+      return perCell.flat();
+    };
+    for (const id of cellIds) {
+      if (!stored.has(id)) continue;
+      window.push(id);
+      if (window.length >= CELL_WINDOW) yield* await flush();
     }
-    return ids;
+    yield* await flush();
   }
 
-  async getResult(sweepId: string, taskId: string): Promise<TaskResult> {
-    const key = resultKey(resultsPrefix(this.prefix, sweepId), taskId);
-    const text = await this.backend.read(key);
-    if (text === undefined) throw new MissingResultError(this.describe(key));
-    const result = parseResult(text, this.describe(key));
-    if (result.taskId !== taskId) throw new Error(`${this.describe(key)}: holds the result of task ${result.taskId}; delete it`);
-    return result;
+  private async readCell(id: string, limit: ReturnType<typeof pLimit>): Promise<StoredEntry[]> {
+    const names: string[] = [];
+    for await (const name of this.backend.listNames(cellFolder(this.prefix, id))) names.push(name);
+    const taskIds = names.map(taskIdOfResultName).filter((t): t is string => t !== undefined).sort();
+    return Promise.all(
+      taskIds.map((taskId) =>
+        limit(async (): Promise<StoredEntry> => {
+          const key = resultKey(this.prefix, id, taskId);
+          const where = this.describe(key);
+          const text = (await this.backend.read(key)) ?? '';
+          try {
+            return { cellId: id, where, result: parseResult(text, where, { cellId: id, taskId }) };
+          } catch (err) {
+            if (err instanceof CorruptResultError) return { cellId: id, where, corrupt: err };
+            throw err;
+          }
+        }),
+      ),
+    );
   }
 
-  putResult(sweepId: string, result: TaskResult): Promise<'written' | 'identical'> {
-    const key = resultKey(resultsPrefix(this.prefix, sweepId), result.taskId);
-    return writeOnce(this.backend, key, result, this.describe(key));
+  putResult(result: TaskResult): Promise<'written' | 'identical'> {
+    const key = resultKey(this.prefix, cellId(result.task), result.taskId);
+    return writeOnce(this.backend, key, result, this.describe(key), this.wait);
   }
 
   async putFailures(sweepId: string, failures: FailureRecord[]): Promise<void> {
-    await this.backend.put(`${sweepPrefix(this.prefix, sweepId)}/failures.json`, serializeFailures(failures));
+    await this.backend.put(failuresKey(this.prefix, sweepId), serializeFailures(failures));
   }
 
   async getFailures(sweepId: string): Promise<FailureRecord[]> {
-    const key = `${sweepPrefix(this.prefix, sweepId)}/failures.json`;
+    const key = failuresKey(this.prefix, sweepId);
     const text = await this.backend.read(key);
     return text === undefined ? [] : parseFailures(text, this.describe(key));
   }
 
-  remoteTarget(sweepId: string): { bucket: string; prefix: string } | undefined {
-    if (!this.remote) return undefined;
-    return { bucket: this.remote.bucket, prefix: resultsPrefix(this.prefix, sweepId) };
+  remoteTarget(): { bucket: string; prefix: string } | undefined {
+    return this.remote ? { bucket: this.remote.bucket, prefix: this.prefix } : undefined;
+  }
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
   }
 }

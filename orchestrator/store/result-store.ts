@@ -1,40 +1,54 @@
 /** The port every result store implements (folder, S3, memory); the contract suite tests them all. */
+import type { CorruptResultError } from '../../functions/results.js';
 import type { TaskResult } from '../../functions/trainer/task.js';
 import type { CanonicalSpec } from '../spec/spec-schema.js';
+import type { MigrationSummary } from './migrate-layout1.js';
 
 export interface Manifest {
+  /** The store layout it was written in (functions/keys.ts). */
+  layout: number;
   sweepId: string;
   trainerVersion: string;
   /** The protocol's defaults at the time of the sweep, for the report. */
   protocol: Record<string, unknown>;
+  /** The sweep's cells and λ follow from it; its name and description are those of the first run. */
   spec: CanonicalSpec;
-  taskIds: string[];
 }
 
 export interface FailureRecord {
   taskId: string;
+  cellId: string;
+  lambdas: number[];
   attempts: number;
   message: string;
 }
 
+/** One stored result object of a cell: checked and parsed, or named as corrupt. */
+export type StoredEntry =
+  | { cellId: string; where: string; result: TaskResult; corrupt?: undefined }
+  | { cellId: string; where: string; corrupt: CorruptResultError; result?: undefined };
+
 export interface ResultStore {
   /** Where it points, as the user wrote it (for messages). */
   readonly location: string;
-  /** Writes the manifest, or checks that the stored one is identical (a different one is an error). */
+  /** Writes the manifest, or checks the stored one is valid and of the same sweep. */
   putManifest(manifest: Manifest): Promise<void>;
   getManifest(sweepId: string): Promise<Manifest | undefined>;
   listSweeps(): Promise<string[]>;
-  /** Ids of the tasks that have a stored result (the object exists; its content is checked on read). */
-  listResultIds(sweepId: string): Promise<Set<string>>;
-  /** A stored result; a missing one is an error, a corrupt one a `CorruptResultError` naming it. */
-  getResult(sweepId: string, taskId: string): Promise<TaskResult>;
+  /**
+   * Every result object stored for the given cells, each checked against its key and digest;
+   * a corrupt one is yielded as such (never trusted, never changed). Stray files are skipped.
+   */
+  readCells(cellIds: Iterable<string>): AsyncIterable<StoredEntry>;
   /** Stores a result once: identical → 'identical', different → `ResultConflictError`. */
-  putResult(sweepId: string, result: TaskResult): Promise<'written' | 'identical'>;
+  putResult(result: TaskResult): Promise<'written' | 'identical'>;
   /** Replaces the sweep's record of failed tasks (empty clears it). */
   putFailures(sweepId: string, failures: FailureRecord[]): Promise<void>;
   getFailures(sweepId: string): Promise<FailureRecord[]>;
   /** Where a remote trainer can write results itself; undefined for stores it cannot reach. */
-  remoteTarget(sweepId: string): { bucket: string; prefix: string } | undefined;
+  remoteTarget(): { bucket: string; prefix: string } | undefined;
+  /** Makes the results and sweeps of a lambdastar 0.1 store readable (see migrate-layout1.ts). */
+  migrateLayout1(): Promise<MigrationSummary>;
 }
 
 export class ManifestConflictError extends Error {
@@ -44,9 +58,18 @@ export class ManifestConflictError extends Error {
   }
 }
 
-export class MissingResultError extends Error {
-  readonly code = 'MISSING_RESULT';
-  constructor(where: string) {
-    super(`${where}: no result stored; run the sweep (it resumes) before reading it`);
+/** A manifest or failure record that cannot be read, or a manifest that does not describe its sweep. */
+export class CorruptRecordError extends Error {
+  readonly code = 'CORRUPT_RECORD';
+  constructor(where: string, what: 'manifest' | 'failure record', detail: string) {
+    const fix = what === 'manifest'
+      ? "restore it from a backup, or delete it and run the sweep's spec again"
+      : 'delete it (the failed tasks run again on the next run)';
+    super(`${where}: corrupt ${what} (${detail}); ${fix}`);
   }
+}
+
+/** A store this version cannot read: written in another layout. */
+export class StoreLayoutError extends Error {
+  readonly code = 'STORE_LAYOUT';
 }

@@ -8,9 +8,11 @@ import { s3ErrorCode, s3ObjectIO } from '../../functions/s3-object-io.js';
 import type { ObjectIO } from '../../functions/results.js';
 import type { ObjectBackend } from './object-backend.js';
 
-/** A bucket that does not exist or cannot be reached, said in one line with the fix. */
+/** A bucket that does not exist (bad input) or that these credentials may not use (environment). */
 export class BucketError extends Error {
-  readonly code = 'BAD_BUCKET';
+  constructor(readonly code: 'MISSING_BUCKET' | 'ACCESS_DENIED', message: string, options?: ErrorOptions) {
+    super(message, options);
+  }
 }
 
 export class S3Backend implements ObjectBackend {
@@ -27,9 +29,11 @@ export class S3Backend implements ObjectBackend {
 
   private translate(err: unknown): unknown {
     const { name, status } = s3ErrorCode(err);
-    if (name === 'NoSuchBucket') return new BucketError(`--store: bucket "${this.bucket}" does not exist; create it (cdk deploy) or fix the name`, { cause: err });
+    if (name === 'NoSuchBucket') {
+      return new BucketError('MISSING_BUCKET', `--store: bucket "${this.bucket}" does not exist; create it (cdk deploy) or fix the name`, { cause: err });
+    }
     if (name === 'AccessDenied' || status === 403) {
-      return new BucketError(`--store: access to bucket "${this.bucket}" denied; check the credentials and the IAM policy in the README`, { cause: err });
+      return new BucketError('ACCESS_DENIED', `--store: access to bucket "${this.bucket}" denied; check the credentials and the IAM policy in the README`, { cause: err });
     }
     return err;
   }

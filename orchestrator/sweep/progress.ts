@@ -1,72 +1,82 @@
-/** Progress of a sweep: a live bar on a terminal, a plain line every ~10 % elsewhere (CI, pipes). */
+/**
+ * Progress of a sweep, round by round, in points: a live bar on a terminal, a plain line every
+ * ~10 % elsewhere (CI, pipes). A clock is injected so the rate and ETA can be tested.
+ */
 import cliProgress from 'cli-progress';
-import type { ProgressSink } from './run-sweep.js';
+import type { ProgressSink, RoundInfo } from './run-sweep.js';
 
-export function progressFor(stream: NodeJS.WriteStream, enabled = true): ProgressSink | undefined {
+export type Clock = () => number;
+
+export function progressFor(stream: NodeJS.WriteStream, enabled = true, clock: Clock = Date.now): ProgressSink | undefined {
   if (!enabled) return undefined;
-  return stream.isTTY ? new BarProgress(stream) : new LineProgress(stream);
+  return stream.isTTY ? new BarProgress(stream, clock) : new LineProgress(stream, clock);
+}
+
+/** "round 2 · 96 cells open" (with the chunk when a sweep has several). */
+function roundLabel(info: RoundInfo): string {
+  const chunk = info.chunks > 1 ? `chunk ${info.chunk}/${info.chunks} · ` : '';
+  return `${chunk}round ${info.round} · ${info.cellsOpen} cells open`;
 }
 
 class BarProgress implements ProgressSink {
-  private bar: cliProgress.SingleBar;
+  private bar?: cliProgress.SingleBar;
   private failed = 0;
   private done = 0;
-  private readonly started = Date.now();
-  private newlyDone = 0;
+  private started = 0;
 
-  constructor(stream: NodeJS.WriteStream) {
+  constructor(private readonly stream: NodeJS.WriteStream, private readonly clock: Clock) {}
+
+  round(info: RoundInfo): void {
+    this.bar?.stop();
+    this.done = 0;
+    this.started = this.clock();
     this.bar = new cliProgress.SingleBar(
-      { stream, format: ' {bar} {value}/{total} tasks | {rate}/s | ETA {eta_formatted} | failed {failed}', hideCursor: true, etaBuffer: 50 },
+      { stream: this.stream, format: ` ${roundLabel(info)} {bar} {value}/{total} points | {rate}/s | ETA {eta_formatted} | failed {failed}`, hideCursor: true, etaBuffer: 50 },
       cliProgress.Presets.shades_classic,
     );
+    this.bar.start(info.points, 0, { failed: this.failed, rate: '0.0' });
   }
 
-  start(total: number, alreadyDone: number): void {
-    this.done = alreadyDone;
-    this.bar.start(total, alreadyDone, { failed: 0, rate: '0.0' });
-  }
-
-  tick(ok: boolean): void {
+  tick(points: number, ok: boolean): void {
     if (!ok) this.failed++;
-    this.done++;
-    this.newlyDone++;
-    const rate = (this.newlyDone / Math.max(1e-3, (Date.now() - this.started) / 1000)).toFixed(1);
-    this.bar.update(this.done, { failed: this.failed, rate });
+    this.done += points;
+    const rate = (this.done / Math.max(1e-3, (this.clock() - this.started) / 1000)).toFixed(1);
+    this.bar?.update(this.done, { failed: this.failed, rate });
   }
 
   finish(): void {
-    this.bar.stop();
+    this.bar?.stop();
   }
 }
 
-class LineProgress implements ProgressSink {
-  private total = 0;
+export class LineProgress implements ProgressSink {
+  private info?: RoundInfo;
   private done = 0;
   private failed = 0;
   private nextReport = 0;
-  private started = Date.now();
-  private fresh = 0;
+  private started = 0;
 
-  constructor(private readonly stream: NodeJS.WriteStream) {}
+  constructor(private readonly stream: NodeJS.WritableStream, private readonly clock: Clock) {}
 
-  start(total: number, alreadyDone: number): void {
-    this.total = total;
-    this.done = alreadyDone;
-    this.started = Date.now();
-    this.nextReport = this.done + Math.max(1, Math.ceil(total / 10));
+  round(info: RoundInfo): void {
+    this.info = info;
+    this.done = 0;
+    this.started = this.clock();
+    this.nextReport = Math.max(1, Math.ceil(info.points / 10));
+    this.stream.write(`${roundLabel(info)}: ${info.points} points in ${info.tasks} tasks\n`);
   }
 
-  tick(ok: boolean): void {
-    this.done++;
-    this.fresh++;
+  tick(points: number, ok: boolean): void {
+    const total = this.info?.points ?? 0;
+    this.done += points;
     if (!ok) this.failed++;
-    if (this.done >= this.nextReport || this.done === this.total) {
-      const secs = (Date.now() - this.started) / 1000;
-      const rate = this.fresh / Math.max(secs, 1e-3);
-      const eta = rate > 0 ? Math.round((this.total - this.done) / rate) : 0;
-      const pct = Math.floor((100 * this.done) / Math.max(1, this.total));
-      this.stream.write(`progress ${this.done}/${this.total} (${pct}%) · ${rate.toFixed(1)} tasks/s · ETA ${eta}s · failed ${this.failed}\n`);
-      this.nextReport = this.done + Math.max(1, Math.ceil(this.total / 10));
+    if (this.done >= this.nextReport || this.done >= total) {
+      const secs = (this.clock() - this.started) / 1000;
+      const rate = this.done / Math.max(secs, 1e-3);
+      const eta = rate > 0 ? Math.round((total - this.done) / rate) : 0;
+      const pct = Math.floor((100 * this.done) / Math.max(1, total));
+      this.stream.write(`progress ${this.done}/${total} points (${pct}%) · ${rate.toFixed(1)} points/s · ETA ${eta}s · failed ${this.failed}\n`);
+      this.nextReport = this.done + Math.max(1, Math.ceil(total / 10));
     }
   }
 

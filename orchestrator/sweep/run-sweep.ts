@@ -1,21 +1,39 @@
 /**
- * Runs a sweep: writes the manifest, skips tasks whose results are stored, fans the rest out to the
- * executor with bounded concurrency, stores each result the moment it arrives, retries failed tasks,
- * and records what still failed. Resumable at any point: the store is the only state.
+ * Runs a sweep: asks the store which of the sweep's points exist, trains only the missing ones
+ * (a cell's missing λ packed into one task), and — for an adaptive search — repeats round by
+ * round until every cell has ended. Each round is one fan-out of every open cell's new points.
+ * Resumable at any point: the stored points are the only state.
+ *
+ * Cells are searched in chunks, so memory stays flat in the size of the sweep; each chunk's stored
+ * results are read and checked before anything of it runs.
  */
-import pLimit from 'p-limit';
-import { TRAINER_VERSION } from '../../functions/trainer/task.js';
-import { DEFAULT_OPTIONS } from '../../functions/trainer/task.js';
-import type { Executor, TaskOutcome } from '../executors/executor.js';
-import type { PlannedTask } from '../plan/planner.js';
-import { planTasks, sweepId } from '../plan/planner.js';
+import type { Executor } from '../executors/executor.js';
+import type { PlannedCell, PlannedTask } from '../plan/planner.js';
+import { cellCount, planCells, taskFor } from '../plan/planner.js';
+import type { CellProgress } from '../search/cell-search.js';
+import { cellProgress } from '../search/cell-search.js';
 import type { CanonicalSpec } from '../spec/spec-schema.js';
-import type { FailureRecord, Manifest, ResultStore } from '../store/result-store.js';
+import { buildManifest } from '../store/manifest-io.js';
+import type { FailureRecord, ResultStore } from '../store/result-store.js';
+import { fanOut } from './fan-out.js';
+import type { PointIndex } from './point-index.js';
+import { readIndex } from './read-points.js';
+
+export interface RoundInfo {
+  /** 1-based; rounds after the first extend or refine adaptive searches. */
+  round: number;
+  tasks: number;
+  points: number;
+  /** Cells still searching (this chunk): one task each. */
+  cellsOpen: number;
+  chunk: number;
+  chunks: number;
+}
 
 export interface ProgressSink {
-  start(total: number, alreadyDone: number): void;
-  /** One task finished (ok or failed for good). */
-  tick(ok: boolean): void;
+  round(info: RoundInfo): void;
+  /** One task finished (ok or failed for good), carrying `points` λ. */
+  tick(points: number, ok: boolean): void;
   finish(): void;
 }
 
@@ -26,135 +44,119 @@ export interface RunSweepOptions {
   /** Attempts per task before it is recorded as failed (default 2: one retry). */
   maxAttempts?: number;
   progress?: ProgressSink;
-  /** Stops scheduling new batches; those in flight still land. */
+  /** Stops starting tasks; those running finish and are stored. */
   signal?: AbortSignal;
-  /** Tasks planned per scheduling round; bounds memory for huge sweeps. */
-  chunkSize?: number;
+  /** Cells searched together (default 4096); bounds memory for huge sweeps. */
+  chunkCells?: number;
+  /** Called with each round's tasks before they run (the CLI prices them). */
+  onRound?: (info: RoundInfo, tasks: PlannedTask[]) => void;
 }
 
 export interface SweepSummary {
   sweepId: string;
-  total: number;
-  alreadyDone: number;
-  completed: number;
+  cells: number;
+  /** Cells whose grid is complete or whose search has ended. */
+  cellsDone: number;
+  /** Points of the sweep's answer so far: asked by its grid or search, and known. */
+  points: number;
+  /** Of those, found in the store (trained by an earlier run or another sweep). */
+  pointsReused: number;
+  /** Of those, trained by this run. */
+  pointsTrained: number;
+  rounds: number;
+  tasksRun: number;
   failed: FailureRecord[];
   aborted: boolean;
   wallMs: number;
 }
 
-export function buildManifest(spec: CanonicalSpec): Manifest {
-  const taskIds: string[] = [];
-  for (const t of planTasks(spec)) taskIds.push(t.id);
-  return { sweepId: sweepId(spec), trainerVersion: TRAINER_VERSION, protocol: { ...DEFAULT_OPTIONS }, spec, taskIds };
-}
-
 export async function runSweep(opts: RunSweepOptions): Promise<SweepSummary> {
   const started = Date.now();
-  const { spec, store, executor, progress } = opts;
-  const maxAttempts = opts.maxAttempts ?? 2;
+  const { spec, store, executor, progress, signal } = opts;
   const manifest = buildManifest(spec);
-  await store.putManifest(manifest);
-  const done = await store.listResultIds(manifest.sweepId);
-  const total = manifest.taskIds.length;
-  const alreadyDone = manifest.taskIds.filter((id) => done.has(id)).length;
-  progress?.start(total, alreadyDone);
-
-  const limit = pLimit(executor.concurrency);
-  const failed: FailureRecord[] = [];
-  let completed = 0;
-  const attempts = new Map<string, number>();
-  // Batches scheduled and not yet handled; each one that finishes wakes whoever waits for fewer.
-  let active = 0;
-  let wake: (() => void) | undefined;
-  const waitUntilActive = async (atMost: number) => {
-    while (active > atMost) await new Promise<void>((r) => (wake = r));
+  const total = cellCount(spec);
+  const chunkCells = opts.chunkCells ?? 4096;
+  const chunks = Math.max(1, Math.ceil(total / chunkCells));
+  const summary: SweepSummary = {
+    sweepId: manifest.sweepId, cells: total, cellsDone: 0, points: 0, pointsReused: 0, pointsTrained: 0,
+    rounds: 0, tasksRun: 0, failed: [], aborted: false, wallMs: 0,
   };
-
-  const handle = async (batch: PlannedTask[]): Promise<void> => {
-    let outcomes: TaskOutcome[];
-    try {
-      outcomes = await executor.runBatch(batch, opts.signal);
-    } catch (err) {
-      const message = err instanceof Error ? err.message : String(err);
-      outcomes = batch.map((t) => ({ id: t.id, ok: false as const, message }));
+  let manifestWritten = false;
+  let chunkIndex = 0;
+  let chunk: PlannedCell[] = [];
+  const runChunk = async () => {
+    // Read (and check) before the first write: a corrupt store stops the run with nothing written.
+    const known = await readIndex(store, chunk.map((c) => c.id));
+    if (!manifestWritten) {
+      await store.putManifest(manifest);
+      manifestWritten = true;
     }
-    const retry: PlannedTask[] = [];
-    for (const [i, outcome] of outcomes.entries()) {
-      const planned = batch[i];
-      const n = (attempts.get(planned.id) ?? 0) + 1;
-      attempts.set(planned.id, n);
-      const message = outcome.ok ? undefined : outcome.message;
-      if (outcome.ok && outcome.result) {
-        try {
-          await store.putResult(manifest.sweepId, outcome.result);
-        } catch (err) {
-          // A conflict or an unwritable store is not fixed by retrying the task.
-          failed.push({ taskId: planned.id, attempts: n, message: err instanceof Error ? err.message : String(err) });
-          attempts.delete(planned.id);
-          progress?.tick(false);
-          continue;
-        }
-      }
-      if (message === undefined) {
-        completed++;
-        attempts.delete(planned.id);
-        progress?.tick(true);
-      } else if (n < maxAttempts && !opts.signal?.aborted) {
-        retry.push(planned);
-      } else {
-        failed.push({ taskId: planned.id, attempts: n, message });
-        attempts.delete(planned.id);
-        progress?.tick(false);
-      }
-    }
-    // Retried one by one, so a task that crashes its batch cannot take its batch-mates down again.
-    for (const t of retry) schedule([t]);
-  };
-
-  const schedule = (batch: PlannedTask[]): void => {
-    active++;
-    void limit(() => handle(batch))
-      .catch((err: unknown) => {
-        // Not expected (handle catches executor and store errors), but never lose a task silently.
-        const message = err instanceof Error ? err.message : String(err);
-        for (const t of batch) failed.push({ taskId: t.id, attempts: attempts.get(t.id) ?? 1, message });
-      })
-      .finally(() => {
-        active--;
-        const w = wake;
-        wake = undefined;
-        w?.();
-      });
-  };
-
-  const chunkSize = opts.chunkSize ?? 4096;
-  let chunk: PlannedTask[] = [];
-  const flush = async () => {
-    for (const b of executor.batches(chunk)) schedule(b);
+    chunkIndex++;
+    await searchChunk(chunk, known, chunkIndex);
     chunk = [];
-    // Keep at most a few rounds queued so memory stays flat however many tasks there are.
-    await waitUntilActive(executor.concurrency * 4);
   };
-  for (const planned of planTasks(spec, manifest.taskIds)) {
-    if (opts.signal?.aborted) break;
-    if (done.has(planned.id)) continue;
-    chunk.push(planned);
-    if (chunk.length >= chunkSize) await flush();
-  }
-  if (!opts.signal?.aborted) await flush();
-  await waitUntilActive(0);
 
-  if (failed.length > 0 || (await store.getFailures(manifest.sweepId)).length > 0) {
-    await store.putFailures(manifest.sweepId, failed);
+  const searchChunk = async (cells: PlannedCell[], known: PointIndex, chunkNo: number) => {
+    const failedCells = new Set<string>();
+    const state = (c: PlannedCell): CellProgress => cellProgress(spec, (l) => known.valLoss(c.id, l));
+    for (let round = 1; ; round++) {
+      const tasks: PlannedTask[] = [];
+      const cellOfTask = new Map<string, string>();
+      for (const c of cells) {
+        if (failedCells.has(c.id)) continue;
+        const s = state(c);
+        if (s.outcome !== undefined) continue;
+        const t = taskFor(c.cell, s.missing);
+        tasks.push(t);
+        cellOfTask.set(t.id, c.id);
+      }
+      if (tasks.length === 0 || signal?.aborted) break;
+      summary.rounds = Math.max(summary.rounds, round);
+      const points = tasks.reduce((s, t) => s + t.task.lambdas.length, 0);
+      const info = { round, tasks: tasks.length, points, cellsOpen: tasks.length, chunk: chunkNo, chunks };
+      opts.onRound?.(info, tasks);
+      progress?.round(info);
+      await fanOut(tasks, {
+        executor,
+        maxAttempts: opts.maxAttempts ?? 2,
+        signal,
+        hooks: {
+          onResult: async (planned, result, storedRemotely) => {
+            if (!storedRemotely) await store.putResult(result);
+            known.add(cellOfTask.get(planned.id) as string, result, `task ${planned.id} of this run`);
+            summary.pointsTrained += result.metrics.length;
+            summary.tasksRun++;
+          },
+          onFailure: (f) => {
+            summary.failed.push(f);
+            failedCells.add(f.cellId);
+          },
+          onSettled: (planned, ok) => progress?.tick(planned.task.lambdas.length, ok),
+        },
+      });
+    }
+    for (const c of cells) {
+      const s = state(c);
+      if (s.outcome !== undefined) summary.cellsDone++;
+      summary.points += s.asked.filter((l) => known.valLoss(c.id, l) !== undefined).length;
+    }
+  };
+
+  for (const c of planCells(spec)) {
+    if (signal?.aborted) break;
+    chunk.push(c);
+    if (chunk.length >= chunkCells) await runChunk();
+  }
+  if (chunk.length > 0 && !signal?.aborted) await runChunk();
+  if (!manifestWritten) await store.putManifest(manifest);
+
+  if (summary.failed.length > 0 || (await store.getFailures(manifest.sweepId)).length > 0) {
+    await store.putFailures(manifest.sweepId, summary.failed);
   }
   progress?.finish();
-  return {
-    sweepId: manifest.sweepId,
-    total,
-    alreadyDone,
-    completed,
-    failed,
-    aborted: opts.signal?.aborted ?? false,
-    wallMs: Date.now() - started,
-  };
+  // Every point trained here is one the sweep asked for; the rest of its known points were stored.
+  summary.pointsReused = summary.points - summary.pointsTrained;
+  summary.aborted = signal?.aborted ?? false;
+  summary.wallMs = Date.now() - started;
+  return summary;
 }

@@ -1,12 +1,14 @@
-/** Re-runs a sample of stored tasks with a local executor and compares digests bit for bit. */
+/** Re-runs a sample of stored results with a local executor and compares digests bit for bit. */
 import pLimit from 'p-limit';
 import { deriveRng } from '../../functions/trainer/rng.js';
-import type { LambdaMetrics, TaskResult } from '../../functions/trainer/task.js';
+import type { LambdaMetrics } from '../../functions/trainer/task.js';
 import type { Executor } from '../executors/executor.js';
-import type { ResultStore } from '../store/result-store.js';
+import type { PointSource } from './point-index.js';
 
 export interface Mismatch {
   taskId: string;
+  /** The stored object. */
+  where: string;
   storedDigest: string;
   localDigest: string | null;
   /** The first metric that differs, or the local error. */
@@ -14,14 +16,16 @@ export interface Mismatch {
 }
 
 export interface VerifyReport {
+  /** Stored results that hold points of the sweep. */
+  stored: number;
   checked: number;
   matched: number;
   mismatches: Mismatch[];
 }
 
-/** `k` distinct ids drawn from `ids` by a seeded shuffle (the same seed picks the same sample). */
-export function sampleIds(ids: readonly string[], k: number, seed: number): string[] {
-  const pool = [...ids].sort();
+/** `k` distinct items drawn by a seeded shuffle of `items` sorted by `key` (the same seed picks the same sample). */
+export function sample<T>(items: readonly T[], key: (t: T) => string, k: number, seed: number): T[] {
+  const pool = [...items].sort((a, b) => key(a).localeCompare(key(b)));
   const rng = deriveRng([seed, 0x5eed]);
   for (let i = pool.length - 1; i > 0; i--) {
     const j = rng.below(i + 1);
@@ -30,39 +34,35 @@ export function sampleIds(ids: readonly string[], k: number, seed: number): stri
   return pool.slice(0, Math.min(k, pool.length));
 }
 
+const FIELDS = ['diverged', 'trainLoss', 'trainObjective', 'valLoss', 'valError', 'weightNorm'] as const;
+
 function firstDifference(a: LambdaMetrics[], b: LambdaMetrics[]): string {
   for (let i = 0; i < Math.min(a.length, b.length); i++) {
-    for (const f of ['trainLoss', 'trainObjective', 'valLoss', 'valError', 'weightNorm'] as const) {
-      if (!Object.is(a[i][f], b[i][f])) return `λ=${a[i].lambda} ${f}: stored ${a[i][f]} vs local ${b[i][f]}`;
+    for (const f of FIELDS) {
+      const [x, y] = [(a[i] as unknown as Record<string, unknown>)[f], (b[i] as unknown as Record<string, unknown>)[f]];
+      if (!Object.is(x, y)) return `λ=${a[i].lambda} ${f}: stored ${String(x)} vs local ${String(y)}`;
     }
   }
   return a.length === b.length ? 'metrics equal, digest differs' : 'different λ lists';
 }
 
-export async function verifySample(store: ResultStore, sweepId: string, ids: string[], executor: Executor): Promise<VerifyReport> {
+/** Re-trains each stored result of `sources` here and compares its digest with the stored one. */
+export async function verifySources(sources: readonly PointSource[], metricsOf: (s: PointSource) => LambdaMetrics[], executor: Executor): Promise<Omit<VerifyReport, 'stored'>> {
   const limit = pLimit(executor.concurrency);
   const mismatches: Mismatch[] = [];
   let matched = 0;
   await Promise.all(
-    ids.map((id) =>
+    sources.map((s) =>
       limit(async () => {
-        let stored: TaskResult;
-        try {
-          stored = await store.getResult(sweepId, id);
-        } catch (err) {
-          mismatches.push({ taskId: id, storedDigest: '', localDigest: null, detail: err instanceof Error ? err.message : String(err) });
-          return;
-        }
-        const [outcome] = await executor.runBatch([{ id, task: stored.task }]);
+        const [outcome] = await executor.runBatch([{ id: s.taskId, task: s.task }]);
         if (!outcome.ok) {
-          mismatches.push({ taskId: id, storedDigest: stored.digest, localDigest: null, detail: outcome.message });
-        } else if (outcome.digest !== stored.digest) {
-          const detail = outcome.result ? firstDifference(stored.metrics, outcome.result.metrics) : 'digest differs';
-          mismatches.push({ taskId: id, storedDigest: stored.digest, localDigest: outcome.digest, detail });
+          mismatches.push({ taskId: s.taskId, where: s.where, storedDigest: s.digest, localDigest: null, detail: outcome.message });
+        } else if (outcome.result.digest !== s.digest) {
+          mismatches.push({ taskId: s.taskId, where: s.where, storedDigest: s.digest, localDigest: outcome.result.digest, detail: firstDifference(metricsOf(s), outcome.result.metrics) });
         } else matched++;
       }),
     ),
   );
-  mismatches.sort((a, b) => a.taskId.localeCompare(b.taskId));
-  return { checked: ids.length, matched, mismatches };
+  mismatches.sort((a, b) => a.where.localeCompare(b.where));
+  return { checked: sources.length, matched, mismatches };
 }

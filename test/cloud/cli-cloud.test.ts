@@ -5,6 +5,8 @@ import { join } from 'node:path';
 import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { metricsDigest } from '../../functions/trainer/digest.js';
+import { planCells, taskFor } from '../../orchestrator/plan/planner.js';
+import { canonicalize, specSchema } from '../../orchestrator/spec/spec-schema.js';
 import { CLI, runCli } from '../helpers/cli.js';
 import { LocalLambda } from '../helpers/local-lambda.js';
 import { cloudEnv, freshPrefix, s3Endpoint, TEST_BUCKET, testS3Client } from '../helpers/s3.js';
@@ -20,22 +22,31 @@ beforeAll(async () => {
 });
 afterAll(() => lambda.stop());
 
-async function resultCount(prefix: string, sweepId: string): Promise<number> {
-  const out = await s3.send(new ListObjectsV2Command({ Bucket: TEST_BUCKET, Prefix: `${prefix}/${sweepId}/results/` }));
-  return out.KeyCount ?? 0;
+/** The result objects of a store prefix (every cell). */
+async function resultKeys(prefix: string): Promise<string[]> {
+  const keys: string[] = [];
+  let token: string | undefined;
+  do {
+    const out = await s3.send(new ListObjectsV2Command({ Bucket: TEST_BUCKET, Prefix: `${prefix}/cells/`, ContinuationToken: token }));
+    keys.push(...(out.Contents ?? []).map((o) => o.Key ?? ''));
+    token = out.IsTruncated ? out.NextContinuationToken : undefined;
+  } while (token);
+  return keys.sort();
 }
 
 describe('the CLI against S3 and Lambda endpoints', () => {
   test('quick preset with --backend lambda --store s3://… (via --stack-outputs): analysis.json equals the local run; report and verify from S3 alone', async () => {
     const prefix = freshPrefix('quick');
     const outputs = join(dir, 'cdk-outputs.json');
-    writeFileSync(outputs, JSON.stringify({ Lambdastar: { FunctionName: 'lambdastar-trainer', BucketName: TEST_BUCKET, Region: 'us-east-1', SweepsPrefix: prefix } }));
+    writeFileSync(outputs, JSON.stringify({ Lambdastar: { FunctionName: 'lambdastar-trainer', BucketName: TEST_BUCKET, Region: 'us-east-1', StorePrefix: prefix } }));
 
     const cloud = await runCli(['run', '--preset', 'quick', '--backend', 'lambda', '--stack-outputs', outputs, '--concurrency', '8', '--out', join(dir, 'cloud-report')], { env });
     expect(cloud.stderr).not.toMatch(/lambdastar: /);
     expect(cloud.code).toBe(0);
-    expect(cloud.stdout).toMatch(/48 tasks: 0 already done, 48 run now, 0 failed/);
-    expect(cloud.stdout).toMatch(/lambda: \d+ invocations \(\d+ hedged\), billed [\d.]+ s = [\d.]+ GB-s ≈ \$[\d.]+ \(predicted/);
+    expect(cloud.stdout).toMatch(/48 cells · 1056 points: 0 reused, 1056 trained now/);
+    expect(cloud.stdout).toMatch(/lambda: \d+ invocations \(\d+ hedged\), billed [\d.]+ s = [\d.]+ GB-s ≈ \$[\d.]+ \(predicted for the same tasks: [\d.]+ s ≈ \$[\d.]+\)/);
+    expect(cloud.stderr).toMatch(/round 1: 48 tasks \(1056 points\) in \d+ invocations, predicted [\d.]+ s ≈ \$[\d.]+/);
+    expect(await resultKeys(prefix)).toHaveLength(48);
 
     const local = await runCli(['run', '--preset', 'quick', '--store', join(dir, 'local-runs'), '--out', join(dir, 'local-report')]);
     expect(local.code).toBe(0);
@@ -49,7 +60,7 @@ describe('the CLI against S3 and Lambda endpoints', () => {
 
     const verify = await runCli(['verify', '--store', `s3://${TEST_BUCKET}/${prefix}`, '--sample', '4', '--json'], { env });
     expect(verify.code).toBe(0);
-    expect(JSON.parse(verify.stdout)).toMatchObject({ checked: 4, matched: 4, mismatches: [] });
+    expect(JSON.parse(verify.stdout)).toMatchObject({ stored: 48, checked: 4, matched: 4, mismatches: [] });
   });
 
   test('verify prints a mismatch when a stored result does not reproduce, and a corrupt object stops the report, named by key', async () => {
@@ -59,10 +70,7 @@ describe('the CLI against S3 and Lambda endpoints', () => {
     const store = `s3://${TEST_BUCKET}/${prefix}`;
     const run = await runCli(['run', '--spec', spec, '--backend', 'lambda', '--function', 'f', '--store', store, '--json', '--no-report'], { env });
     expect(run.code).toBe(0);
-    const { sweepId } = JSON.parse(run.stdout) as { sweepId: string };
-    const list = await s3.send(new ListObjectsV2Command({ Bucket: TEST_BUCKET, Prefix: `${prefix}/${sweepId}/results/` }));
-    const keys = (list.Contents ?? []).map((o) => o.Key ?? '');
-    const [first, second] = keys;
+    const [first, second] = await resultKeys(prefix);
     const stored = JSON.parse((await (await s3.send(new GetObjectCommand({ Bucket: TEST_BUCKET, Key: first }))).Body?.transformToString()) ?? '');
     // A self-consistent result (digest recomputed) whose numbers the trainer does not reproduce.
     stored.metrics[0].valLoss += 1e-9;
@@ -70,8 +78,8 @@ describe('the CLI against S3 and Lambda endpoints', () => {
     await s3.send(new PutObjectCommand({ Bucket: TEST_BUCKET, Key: first, Body: JSON.stringify(stored) }));
     const verify = await runCli(['verify', '--store', store, '--sample', '4'], { env });
     expect(verify.code).toBe(1);
-    expect(verify.stdout).toMatch(new RegExp(`MISMATCH ${stored.taskId}: .*valLoss: stored`));
-    expect(verify.stdout).toMatch(/verified 4 of 4 stored tasks: 3 reproduce bit for bit, 1 do not/);
+    expect(verify.stdout).toMatch(new RegExp(`MISMATCH ${store}/${first.slice(prefix.length + 1)}: .*valLoss: stored`));
+    expect(verify.stdout).toMatch(/all 4 stored results of the sweep read back intact; re-trained 4: 3 reproduce bit for bit, 1 do not/);
 
     await s3.send(new PutObjectCommand({ Bucket: TEST_BUCKET, Key: second, Body: '{"taskId":' }));
     const report = await runCli(['report', '--store', store, '--out', join(dir, 'tampered')], { env });
@@ -83,16 +91,16 @@ describe('the CLI against S3 and Lambda endpoints', () => {
     const prefix = freshPrefix('killed');
     const spec = join(dir, 'kill.json');
     writeFileSync(spec, JSON.stringify({ n: [60, 120, 240], lambdas: [1e-3, 1e-2, 1e-1], seeds: 6, epochs: 150, valSize: 2000 }));
-    const plan = JSON.parse((await runCli(['plan', '--spec', spec, '--json'])).stdout) as { sweepId: string; tasks: number; cost: { invocations: number; totalDollars: number; gbSeconds: number } };
-    expect(plan.cost.invocations).toBeGreaterThan(0);
-    expect(plan.cost.totalDollars).toBeGreaterThan(0);
+    const plan = JSON.parse((await runCli(['plan', '--spec', spec, '--json'])).stdout) as { sweepId: string; cells: number; lambda: { min: { invocations: number; totalDollars: number } } };
+    expect(plan.lambda.min.invocations).toBeGreaterThan(0);
+    expect(plan.lambda.min.totalDollars).toBeGreaterThan(0);
     const store = `s3://${TEST_BUCKET}/${prefix}`;
     const args = [CLI, 'run', '--spec', spec, '--backend', 'lambda', '--function', 'f', '--store', store, '--concurrency', '2', '--target-seconds', '1'];
     const child = spawn(process.execPath, [...args, '--no-report'], { env: { ...process.env, ...env }, stdio: 'ignore' });
     await new Promise<void>((resolve, reject) => {
       const timer = setInterval(() => {
-        void resultCount(prefix, plan.sweepId).then((n) => {
-          if (n >= 3) {
+        void resultKeys(prefix).then((keys) => {
+          if (keys.length >= 3) {
             clearInterval(timer);
             child.kill('SIGKILL');
             resolve();
@@ -105,11 +113,12 @@ describe('the CLI against S3 and Lambda endpoints', () => {
     });
     const resumed = await runCli(['run', '--spec', spec, '--backend', 'lambda', '--function', 'f', '--store', store, '--json', '--out', join(dir, 'resumed')], { env });
     expect(resumed.code).toBe(0);
-    const s = JSON.parse(resumed.stdout) as { total: number; alreadyDone: number; completed: number; failed: unknown[] };
+    const s = JSON.parse(resumed.stdout) as { cells: number; points: number; pointsReused: number; pointsTrained: number; failed: unknown[] };
     expect(s.failed).toEqual([]);
-    expect(s.alreadyDone).toBeGreaterThanOrEqual(3);
-    expect(s.alreadyDone + s.completed).toBe(s.total);
-    expect(await resultCount(prefix, plan.sweepId)).toBe(plan.tasks);
+    expect(s.pointsReused).toBeGreaterThanOrEqual(3 * 3);
+    expect(s.pointsReused + s.pointsTrained).toBe(s.points);
+    expect(s.points).toBe(plan.cells * 3);
+    expect(await resultKeys(prefix)).toHaveLength(plan.cells);
     const clean = await runCli(['run', '--spec', spec, '--store', join(dir, 'clean'), '--out', join(dir, 'clean-report')]);
     expect(clean.code).toBe(0);
     expect(readFileSync(join(dir, 'resumed', 'analysis.json'), 'utf8')).toBe(readFileSync(join(dir, 'clean-report', 'analysis.json'), 'utf8'));
@@ -131,6 +140,27 @@ describe('the CLI against S3 and Lambda endpoints', () => {
       analyses.push(readFileSync(join(dir, `m-report-${name}`, 'analysis.json'), 'utf8'));
     }
     for (const a of analyses.slice(1)) expect(a).toBe(analyses[0]);
+  });
+
+  test('a task that keeps crashing: recorded after its attempts, the report lists it, exit 1; a rerun completes it', async () => {
+    const body = { n: [10, 20], lambdas: [1e-3, 1e-2], seeds: 2, epochs: 5, valSize: 50 };
+    const spec = join(dir, 'crash.json');
+    writeFileSync(spec, JSON.stringify(body));
+    const [cell] = planCells(canonicalize(specSchema.parse(body)));
+    const victim = taskFor(cell.cell, body.lambdas).id;
+    const store = join(dir, 'crash-store');
+    const args = ['run', '--spec', spec, '--backend', 'lambda', '--function', 'f', '--store', store, '--max-attempts', '2', '--target-seconds', '1'];
+    lambda.faults = { crashOnTask: victim };
+    const failing = await runCli([...args, '--json'], { env });
+    lambda.faults = {};
+    expect(failing.code).toBe(1);
+    const summary = JSON.parse(failing.stdout) as { failed: { taskId: string; attempts: number }[]; reportDir: string; cellsDone: number };
+    expect(summary.failed.map((f) => [f.taskId, f.attempts])).toEqual([[victim, 2]]);
+    expect(summary.cellsDone).toBe(3);
+    expect(readFileSync(join(summary.reportDir, 'report.html'), 'utf8')).toMatch(new RegExp(`Failed tasks.*${victim}`, 's'));
+    const rerun = await runCli([...args, '--json'], { env });
+    expect(rerun.code).toBe(0);
+    expect(JSON.parse(rerun.stdout)).toMatchObject({ pointsTrained: 2, failed: [] });
   });
 
   test('a missing bucket and a missing function name are one-line errors', async () => {

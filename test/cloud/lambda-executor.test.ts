@@ -1,9 +1,10 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { runTask } from '../../functions/trainer/run-task.js';
+import type { TaskResult } from '../../functions/trainer/task.js';
 import { makeLambdaClient, makeS3Client } from '../../orchestrator/aws/clients.js';
 import { LambdaExecutor } from '../../orchestrator/executors/lambda-executor.js';
 import type { LambdaExecutorOptions } from '../../orchestrator/executors/lambda-executor.js';
-import { planTasks, sweepId } from '../../orchestrator/plan/planner.js';
+import { planCells, taskFor } from '../../orchestrator/plan/planner.js';
 import { canonicalize, specSchema } from '../../orchestrator/spec/spec-schema.js';
 import { ObjectResultStore } from '../../orchestrator/store/object-result-store.js';
 import { S3Backend } from '../../orchestrator/store/s3-backend.js';
@@ -13,7 +14,7 @@ import { freshPrefix, s3Endpoint, TEST_BUCKET } from '../helpers/s3.js';
 
 const lambda = new LocalLambda(2);
 const spec = canonicalize(specSchema.parse({ n: [20, 40], lambdas: [1e-3, 1e-2, 1e-1], seeds: 3, epochs: 20, valSize: 200 }));
-const planned = [...planTasks(spec)];
+const planned = [...planCells(spec)].map((c) => ({ ...taskFor(c.cell, spec.lambdas ?? []), cellId: c.id }));
 
 beforeAll(async () => {
   // The handler's S3 client (in the endpoint's worker threads) and ours find the servers here.
@@ -30,7 +31,7 @@ async function sweep(opts: Partial<LambdaExecutorOptions>, maxAttempts = 3) {
     client: makeLambdaClient({ maxSockets: 16, maxAttempts: 10 }),
     functionName: 'lambdastar-trainer',
     concurrency: 4,
-    target: store.remoteTarget(sweepId(spec)),
+    target: store.remoteTarget(),
     // One task per invocation unless a test packs more.
     predictSeconds: () => 1,
     targetSeconds: 1,
@@ -39,18 +40,20 @@ async function sweep(opts: Partial<LambdaExecutorOptions>, maxAttempts = 3) {
   const summary = await runSweep({ spec, store, executor, maxAttempts });
   await executor.close();
   const invocations = (id: string) => (lambda.taskInvocations.get(id) ?? 0) - (before.get(id) ?? 0);
-  return { summary, store, executor, invocations };
+  // What the function stored, read back through the store (each object checked against its key).
+  const stored = new Map<string, TaskResult>();
+  for await (const e of store.readCells(planned.map((p) => p.cellId))) if (e.result) stored.set(e.result.taskId, e.result);
+  return { summary, store, executor, invocations, stored };
 }
 
 describe('Lambda executor against a local Invoke endpoint running the real handler', () => {
-  test('every result lands in S3 once, bit-identical to an in-process run', async () => {
-    const { summary, store, invocations } = await sweep({});
-    expect(summary.completed).toBe(planned.length);
+  test('every result lands in S3 once, under its cell, bit-identical to an in-process run', async () => {
+    const { summary, invocations, stored } = await sweep({});
+    expect(summary.tasksRun).toBe(planned.length);
     expect(summary.failed).toEqual([]);
-    const ids = await store.listResultIds(summary.sweepId);
-    expect(ids).toEqual(new Set(planned.map((p) => p.id)));
+    expect(new Set(stored.keys())).toEqual(new Set(planned.map((p) => p.id)));
     for (const p of planned.slice(0, 3)) {
-      expect((await store.getResult(summary.sweepId, p.id)).digest).toBe(runTask(p.task, p.id).digest);
+      expect(stored.get(p.id)?.digest).toBe(runTask(p.task, p.id).digest);
       expect(invocations(p.id)).toBe(1);
     }
   });
@@ -59,13 +62,13 @@ describe('Lambda executor against a local Invoke endpoint running the real handl
     const first = lambda.calls;
     lambda.faults = { throttle: (call) => call - first <= 40 && call % 2 === 0 };
     const before = lambda.throttled;
-    const { summary, store, invocations } = await sweep({});
+    const { summary, invocations, stored } = await sweep({});
     lambda.faults = {};
     // Six invocations get through, so about as many were turned away on the way.
     expect(lambda.throttled - before).toBeGreaterThanOrEqual(3);
     expect(summary.failed).toEqual([]);
-    expect(summary.completed).toBe(planned.length);
-    expect((await store.listResultIds(summary.sweepId)).size).toBe(planned.length);
+    expect(summary.tasksRun).toBe(planned.length);
+    expect(stored.size).toBe(planned.length);
     for (const p of planned) expect(invocations(p.id)).toBe(1);
   });
 
@@ -75,19 +78,19 @@ describe('Lambda executor against a local Invoke endpoint running the real handl
     const { summary } = await sweep({});
     lambda.faults = {};
     expect(summary.failed).toEqual([]);
-    expect(summary.completed).toBe(planned.length);
+    expect(summary.tasksRun).toBe(planned.length);
   });
 
   test('a handler that crashes on one task: its batch-mates still land, it is recorded as failed after the retries', async () => {
     const victim = planned[1].id;
     lambda.faults = { crashOnTask: victim };
     // Two tasks per invocation, so the victim takes a batch-mate down with it on the first try.
-    const { summary, store, invocations } = await sweep({ targetSeconds: 2 }, 3);
+    const { summary, store, invocations, stored } = await sweep({ targetSeconds: 2 }, 3);
     lambda.faults = {};
     expect(summary.failed.map((f) => [f.taskId, f.attempts])).toEqual([[victim, 3]]);
     expect(summary.failed[0].message).toMatch(/function error \(Unhandled\).*the trainer crashed/);
-    expect(summary.completed).toBe(planned.length - 1);
-    expect((await store.listResultIds(summary.sweepId)).has(victim)).toBe(false);
+    expect(summary.tasksRun).toBe(planned.length - 1);
+    expect(stored.has(victim)).toBe(false);
     expect(invocations(victim)).toBe(3);
     expect(await store.getFailures(summary.sweepId)).toHaveLength(1);
   });
@@ -96,13 +99,13 @@ describe('Lambda executor against a local Invoke endpoint running the real handl
     const victim = planned[0].id;
     lambda.faults = { stall: { taskId: victim, ms: 3000 } };
     const started = Date.now();
-    const { summary, store, executor, invocations } = await sweep({ hedgeAfterMs: 400, hedgeFactor: 0 });
+    const { summary, executor, invocations, stored } = await sweep({ hedgeAfterMs: 400, hedgeFactor: 0 });
     lambda.faults = {};
     expect(Date.now() - started).toBeLessThan(3000);
-    expect(executor.usage.hedges).toBeGreaterThanOrEqual(1);
+    expect(executor.usage().hedges).toBeGreaterThanOrEqual(1);
     expect(invocations(victim)).toBe(2);
-    expect(summary.completed).toBe(planned.length);
-    expect((await store.listResultIds(summary.sweepId)).size).toBe(planned.length);
-    expect(executor.usage.billedMs).toBeGreaterThan(0);
+    expect(summary.tasksRun).toBe(planned.length);
+    expect(stored.size).toBe(planned.length);
+    expect(executor.usage().billedMs).toBeGreaterThan(0);
   });
 });

@@ -10,6 +10,9 @@ import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import { metricsDigest } from '../../functions/trainer/digest.js';
+import type { Task, TaskResult } from '../../functions/trainer/task.js';
+import { TRAINER_VERSION } from '../../functions/trainer/task.js';
 
 export interface Faults {
   /** Answer call number `n` (1-based) with 429 TooManyRequestsException. */
@@ -25,7 +28,13 @@ export interface Faults {
 }
 
 interface Event {
-  tasks?: { id: string }[];
+  tasks?: { id: string; task: Task }[];
+}
+
+/** A well-formed result with zero metrics, as fast as the endpoint can make one. */
+function noopResult(id: string, task: Task): TaskResult {
+  const metrics = task.lambdas.map((lambda) => ({ lambda, trainLoss: 0, trainObjective: 0, valLoss: 0, valError: 0, weightNorm: 0 }));
+  return { taskId: id, task, trainerVersion: TRAINER_VERSION, metrics, digest: metricsDigest(metrics), wallMs: 0 };
 }
 
 export class LocalLambda {
@@ -93,7 +102,7 @@ export class LocalLambda {
     const headers = { 'content-type': 'application/json', 'x-amz-executed-version': '$LATEST', 'x-amzn-requestid': `r${call}` };
     if (this.faults.noop) {
       res.writeHead(200, { ...headers, 'x-amz-log-result': logTail(call, 1) });
-      res.end(JSON.stringify({ ok: true, results: ids.map((id) => ({ id, digest: '0'.repeat(64), wallMs: 0 })), failures: [] }));
+      res.end(JSON.stringify({ ok: true, results: (event.tasks ?? []).map(({ id, task }) => ({ id, result: noopResult(id, task) })), failures: [] }));
       return;
     }
     if (this.faults.crashOnTask && ids.includes(this.faults.crashOnTask)) {

@@ -9,9 +9,14 @@ export function s3Endpoint(): string {
   return inject('s3Endpoint');
 }
 
-export function testS3Client(): S3Client {
+/** s3rver without the conditional-write proxy. */
+export function s3rverEndpoint(): string {
+  return inject('s3rverEndpoint');
+}
+
+export function testS3Client(endpoint = s3Endpoint()): S3Client {
   return new S3Client({
-    endpoint: s3Endpoint(),
+    endpoint,
     region: 'us-east-1',
     forcePathStyle: true,
     credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },

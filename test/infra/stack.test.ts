@@ -3,12 +3,14 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import { Bucket } from 'aws-cdk-lib/aws-s3';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { describe, expect, test } from 'vitest';
+import { resolve } from 'node:path';
+import type { LambdastarStackProps } from '../../infra/lib/lambdastar-stack.js';
 import { LambdastarStack } from '../../infra/lib/lambdastar-stack.js';
 
-function synth(props: ConstructorParameters<typeof LambdastarStack>[2] = {}) {
+function synth(props: Partial<LambdastarStackProps> = {}) {
   // Skip asset bundling: these tests are about the template, not the bundle (npm run build makes that).
   const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
-  const stack = new LambdastarStack(app, 'Lambdastar', props);
+  const stack = new LambdastarStack(app, 'Lambdastar', { projectRoot: resolve('.'), ...props });
   return { app, stack, template: Template.fromStack(stack) };
 }
 
@@ -57,39 +59,39 @@ describe('CDK stack', () => {
     synth({ memoryMb: 3538, timeoutSeconds: 300 }).template.hasResourceProperties('AWS::Lambda::Function', { MemorySize: 3538, Timeout: 300 });
   });
 
-  test('the function may read and create objects only under the sweeps prefix of its bucket, and delete nothing', () => {
+  test('the function may read and create only the result objects of the store in its bucket, and delete nothing', () => {
     const statements = Object.values(template.findResources('AWS::IAM::Policy')).flatMap(
       (p) => (p as { Properties: { PolicyDocument: { Statement: { Action: string | string[]; Resource: unknown; Condition?: unknown }[] } } })
         .Properties.PolicyDocument.Statement,
     );
     const s3 = statements.filter((st) => [st.Action].flat().some((a) => a.startsWith('s3:')));
     expect(s3.map((st) => [st.Action].flat().sort())).toEqual([['s3:GetObject', 's3:PutObject'], ['s3:ListBucket']]);
-    expect(JSON.stringify(s3[0].Resource)).toMatch(/"\/sweeps\/\*"\]\]\}$/);
-    expect(s3[1].Condition).toEqual({ StringLike: { 's3:prefix': ['sweeps/*'] } });
+    expect(JSON.stringify(s3[0].Resource)).toMatch(/"\/lambdastar\/cells\/\*"\]\]\}$/);
+    expect(s3[1].Condition).toEqual({ StringLike: { 's3:prefix': ['lambdastar/cells/*'] } });
   });
 
   test('the prefix is configurable', () => {
-    const { template: t } = synth({ sweepsPrefix: 'lab' });
+    const { template: t } = synth({ storePrefix: 'lab' });
     t.hasResourceProperties('AWS::IAM::Policy', {
-      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Condition: { StringLike: { 's3:prefix': ['lab/*'] } } })]) },
+      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Condition: { StringLike: { 's3:prefix': ['lab/cells/*'] } } })]) },
     });
   });
 
   test('stack outputs: function name, bucket name, region', () => {
     const outputs = template.findOutputs('*');
-    expect(Object.keys(outputs)).toEqual(expect.arrayContaining(['FunctionName', 'BucketName', 'Region']));
+    expect(Object.keys(outputs)).toEqual(expect.arrayContaining(['FunctionName', 'BucketName', 'Region', 'StorePrefix']));
   });
 
   test('cdk-nag AwsSolutions: every finding fixed or acknowledged in code with a reason', () => {
     const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
-    new LambdastarStack(app, 'Lambdastar');
+    new LambdastarStack(app, 'Lambdastar', { projectRoot: resolve('.') });
     Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
     expect(() => app.synth()).not.toThrow();
   });
 
   test('cdk-nag catches an unacknowledged finding (the check can fail)', () => {
     const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
-    const stack = new LambdastarStack(app, 'Lambdastar');
+    const stack = new LambdastarStack(app, 'Lambdastar', { projectRoot: resolve('.') });
     // A bucket without access logs and without an acknowledgement: nag must object.
     new Bucket(stack, 'Careless', {});
     Validations.of(app).addPlugins(new AwsSolutionsChecks(app));

@@ -1,5 +1,8 @@
 import { describe, expect, test } from 'vitest';
-import { planTasks, predictedCost, sweepId, taskCount } from '../../orchestrator/plan/planner.js';
+import { CELL_KEYS } from '../../functions/trainer/ids.js';
+import { DEFAULT_OPTIONS } from '../../functions/trainer/task.js';
+import { cellCount, planCells, predictedCost, sweepId } from '../../orchestrator/plan/planner.js';
+import { workRange } from '../../orchestrator/plan/work.js';
 import { EXTENDED_LAMBDAS, THESIS_LAMBDAS } from '../../orchestrator/spec/grids.js';
 import { PRESETS } from '../../orchestrator/spec/presets.js';
 import { canonicalize, specSchema } from '../../orchestrator/spec/spec-schema.js';
@@ -14,39 +17,72 @@ describe('planner', () => {
   });
 
   test.each([
-    ['thesis-fig1', 10],
-    ['thesis-fig2', 140],
-    ['thesis-fig3', 300],
-    ['thesis-fig4-ext', 200],
-    ['quick', 48],
-  ])('preset %s plans %i tasks, one per (N, seed, init, reg), each carrying every λ', (name, count) => {
+    ['thesis-fig1', 10, 14],
+    ['thesis-fig2', 140, 14],
+    ['thesis-fig3', 300, 14],
+    ['thesis-fig4-ext', 200, 22],
+    ['quick', 48, 22],
+  ])('preset %s plans %i cells, one per (N, seed, init, reg), each with %i grid λ', (name, count, lambdas) => {
     const s = spec(PRESETS[name]);
-    const tasks = [...planTasks(s)];
-    expect(tasks).toHaveLength(count);
-    expect(taskCount(s)).toBe(count);
-    expect(new Set(tasks.map((t) => t.id)).size).toBe(count);
-    for (const t of tasks) expect(t.task.lambdas).toEqual(s.lambdas);
+    const cells = [...planCells(s)];
+    expect(cells).toHaveLength(count);
+    expect(cellCount(s)).toBe(count);
+    expect(new Set(cells.map((c) => c.id)).size).toBe(count);
+    expect(s.lambdas).toHaveLength(lambdas);
+    expect(workRange(s).points).toEqual([count * lambdas, count * lambdas]);
   });
 
-  test('ids are stable: same spec (any key order, any axis order) → same sweep id and task ids', () => {
+  test('the adaptive presets: the thesis N and seeds, one λ per decade to start, refined to 2^(1/4); a range of work', () => {
+    for (const name of ['thesis-fig2-adaptive', 'thesis-fig3-adaptive', 'thesis-fig4-adaptive']) {
+      const s = spec(PRESETS[name]);
+      const grid = spec(PRESETS[name.replace('-adaptive', '')]);
+      expect(s.lambdas).toBeUndefined();
+      expect(s.search?.start).toEqual([1e-3, 1e-2, 1e-1, 1]);
+      expect(s.search?.resolution).toBe(2 ** 0.25);
+      expect([...planCells(s)].map((c) => c.id)).toEqual([...planCells(grid)].map((c) => c.id));
+      const [lo, hi] = workRange(s).points;
+      expect(lo).toBe(cellCount(s) * 4);
+      expect(hi).toBe(cellCount(s) * (4 + 2 * (s.search?.maxRounds ?? 0)));
+    }
+  });
+
+  test('a cell is everything but λ: the cells of a preset on both grids have the same ids', () => {
+    const fig2 = new Set([...planCells(spec(PRESETS['thesis-fig2']))].map((c) => c.id));
+    expect([...planCells(spec(PRESETS['thesis-fig2-ext']))].every((c) => fig2.has(c.id))).toBe(true);
+  });
+
+  test('the cell id covers every field of a cell: a new training option cannot drop out of the ids', () => {
+    const fields = [...Object.keys(DEFAULT_OPTIONS), 'n', 'seed', 'initFactor', 'reg'].sort();
+    expect([...CELL_KEYS].sort()).toEqual(fields);
+    const [c] = planCells(spec({ n: [10], lambdas: [1], seeds: 1 }));
+    expect(Object.keys(c.cell).sort()).toEqual(fields);
+  });
+
+  test('sweep identity is the set of points: any key or axis order, any name or description → the same id; anything else → another', () => {
     const a = spec({ n: [20, 10], lambdas: [1e-2, 1e-3], seeds: 2, regs: ['l2', 'l1'] });
-    const b = spec({ regs: ['l1', 'l2'], seeds: [0, 1], lambdas: [1e-3, 1e-2], n: [10, 20] });
+    const b = spec({ name: 'b', description: 'the same points', regs: ['l1', 'l2'], seeds: [0, 1], lambdas: [1e-3, 1e-2], n: [10, 20] });
     expect(sweepId(a)).toBe(sweepId(b));
-    expect([...planTasks(a)].map((t) => t.id).sort()).toEqual([...planTasks(b)].map((t) => t.id).sort());
-    const c = spec({ n: [10, 20], lambdas: [1e-3, 1e-2], seeds: 2, regs: ['l1', 'l2'], epochs: 400 });
-    expect(sweepId(c)).not.toBe(sweepId(a));
+    expect([...planCells(a)].map((c) => c.id).sort()).toEqual([...planCells(b)].map((c) => c.id).sort());
+    for (const other of [
+      { n: [10, 20], lambdas: [1e-3, 1e-2], seeds: 2, regs: ['l1', 'l2'], epochs: 400 },
+      { n: [10, 20], lambdas: [1e-3, 1e-2, 1e-1], seeds: 2, regs: ['l1', 'l2'] },
+      { n: [10, 20], search: { mode: 'adaptive' }, seeds: 2, regs: ['l1', 'l2'] },
+      { n: [10, 20], search: { mode: 'adaptive', resolution: 1.1 }, seeds: 2, regs: ['l1', 'l2'] },
+    ]) {
+      expect(sweepId(spec(other))).not.toBe(sweepId(a));
+    }
     expect(sweepId(a)).toMatch(/^[0-9a-f]{12}$/);
   });
 
-  test('longest tasks first', () => {
-    const costs = [...planTasks(spec(PRESETS['thesis-fig2']))].map((t) => predictedCost(t.task));
+  test('longest cells first', () => {
+    const costs = [...planCells(spec(PRESETS['thesis-fig2']))].map((c) => predictedCost(c.cell, 1));
     for (let i = 1; i < costs.length; i++) expect(costs[i]).toBeLessThanOrEqual(costs[i - 1]);
   });
 
   test('a list of training options is an axis', () => {
     const s = spec({ n: [10], lambdas: [1e-3], seeds: 1, batchSize: [1, 10], standardize: [true, false] });
-    const tasks = [...planTasks(s)];
-    expect(tasks).toHaveLength(4);
-    expect(new Set(tasks.map((t) => `${t.task.batchSize}/${t.task.standardize}`)).size).toBe(4);
+    const cells = [...planCells(s)];
+    expect(cells).toHaveLength(4);
+    expect(new Set(cells.map((c) => `${c.cell.batchSize}/${c.cell.standardize}`)).size).toBe(4);
   });
 });

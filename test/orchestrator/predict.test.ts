@@ -6,10 +6,10 @@ import { metricsDigest } from '../../functions/trainer/digest.js';
 import type { LambdaMetrics } from '../../functions/trainer/task.js';
 import { TRAINER_VERSION } from '../../functions/trainer/task.js';
 import { predictionInterval } from '../../orchestrator/analysis/stats.js';
-import { planTasks } from '../../orchestrator/plan/planner.js';
+import { planCells, taskFor } from '../../orchestrator/plan/planner.js';
 import { canonicalize, specSchema } from '../../orchestrator/spec/spec-schema.js';
+import { buildManifest } from '../../orchestrator/store/manifest-io.js';
 import { openStore } from '../../orchestrator/store/open-store.js';
-import { buildManifest } from '../../orchestrator/sweep/run-sweep.js';
 import { runCli } from '../helpers/cli.js';
 
 const NS = [10, 20, 40, 80, 160, 320, 640];
@@ -31,11 +31,12 @@ async function syntheticStore(): Promise<string> {
   const spec = canonicalize(specSchema.parse({ n: NS, lambdas: GRID, seeds: 2 }));
   const manifest = buildManifest(spec);
   await store.putManifest(manifest);
-  for (const { id, task } of planTasks(spec)) {
+  for (const { cell } of planCells(spec)) {
+    const { id, task } = taskFor(cell, GRID);
     const k = NS.indexOf(task.n);
     const shift = task.seed === 0 ? 0 : [1, -1, 0][k % 3];
     const metrics = metricsWithMinimumAt(trueLambda(task.n) * 2 ** shift);
-    await store.putResult(manifest.sweepId, { taskId: id, task, trainerVersion: TRAINER_VERSION, metrics, digest: metricsDigest(metrics), wallMs: 1 });
+    await store.putResult({ taskId: id, task, trainerVersion: TRAINER_VERSION, metrics, digest: metricsDigest(metrics), wallMs: 1 });
   }
   return dir;
 }

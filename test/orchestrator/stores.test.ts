@@ -1,25 +1,41 @@
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { expect, test } from 'vitest';
+import { FolderBackend } from '../../orchestrator/store/folder-backend.js';
 import { MemoryBackend } from '../../orchestrator/store/memory-backend.js';
 import { ObjectResultStore } from '../../orchestrator/store/object-result-store.js';
 import { openStore } from '../../orchestrator/store/open-store.js';
+import { RacingBackend } from '../helpers/racing-backend.js';
 import { storeContract } from '../helpers/store-contract.js';
 
-storeContract('folder', async () => {
+storeContract('folder', async (wait) => {
   const root = await mkdtemp(join(tmpdir(), 'lambdastar-store-'));
+  const backend = new RacingBackend(new FolderBackend(root));
   return {
-    store: openStore(root),
-    corruptResult: (sweepId, taskId, body) => writeFile(join(root, sweepId, 'results', `${taskId}.json`), body),
+    store: new ObjectResultStore(backend, '', root, undefined, wait),
+    raw: {
+      write: async (key, body) => {
+        mkdirSync(dirname(join(root, key)), { recursive: true });
+        writeFileSync(join(root, key), body);
+      },
+      read: (key) => readFile(join(root, key), 'utf8').catch(() => undefined),
+    },
+    race: (key, race) => backend.race(key, race),
   };
 });
 
-storeContract('memory', async () => {
-  const backend = new MemoryBackend();
+storeContract('memory', async (wait) => {
+  const memory = new MemoryBackend();
+  const backend = new RacingBackend(memory);
   return {
-    store: new ObjectResultStore(backend, 'sweeps', 'memory:'),
-    corruptResult: async (sweepId, taskId, body) => void backend.objects.set(`sweeps/${sweepId}/results/${taskId}.json`, body),
+    store: new ObjectResultStore(backend, 'lab', 'memory:', undefined, wait),
+    raw: {
+      write: async (key, body) => void memory.objects.set(`lab/${key}`, body),
+      read: async (key) => memory.objects.get(`lab/${key}`),
+    },
+    race: (key, race) => backend.race(`lab/${key}`, race),
   };
 });
 

@@ -2,72 +2,94 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, test } from 'vitest';
+import { afterAll, describe, expect, test } from 'vitest';
 import { parseResult } from '../../functions/results.js';
+import type { Executor } from '../../orchestrator/executors/executor.js';
+import { WorkerPoolExecutor } from '../../orchestrator/executors/worker-pool.js';
+import { poolWorkerUrl } from '../../orchestrator/paths.js';
+import { planCells } from '../../orchestrator/plan/planner.js';
+import { writeReport } from '../../orchestrator/report/write-report.js';
+import { canonicalize, specSchema } from '../../orchestrator/spec/spec-schema.js';
+import { openStore } from '../../orchestrator/store/open-store.js';
+import { runSweep } from '../../orchestrator/sweep/run-sweep.js';
 import { CLI, runCli } from '../helpers/cli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'lambdastar-sweep-'));
+const pool: Executor = new WorkerPoolExecutor({ concurrency: 2, workerUrl: poolWorkerUrl() });
+afterAll(() => pool.close());
+
 function specFile(name: string, body: unknown): string {
   const path = join(dir, `${name}.json`);
   writeFileSync(path, JSON.stringify(body));
   return path;
 }
 
-interface RunJson {
-  sweepId: string;
-  total: number;
-  alreadyDone: number;
-  completed: number;
-  failed: { taskId: string; attempts: number; message: string }[];
-  reportDir?: string;
+/** The pool, with every task of one cell failing (an executor fault, injected at the port). */
+function failingOn(cellN: number, seed: number): { executor: Executor; attempts: () => number } {
+  let attempts = 0;
+  return {
+    attempts: () => attempts,
+    executor: {
+      concurrency: pool.concurrency,
+      batches: (t) => pool.batches(t),
+      runBatch: async (batch, signal) => {
+        const hit = batch.filter((t) => t.task.n === cellN && t.task.seed === seed);
+        attempts += hit.length;
+        const outcomes = await pool.runBatch(batch.filter((t) => !hit.includes(t)), signal);
+        return batch.map((t) => (hit.includes(t) ? { id: t.id, ok: false as const, message: 'injected failure' } : outcomes.shift()!));
+      },
+      close: async () => {},
+    },
+  };
 }
 
-describe('sweeps through the CLI', () => {
-  test('a task that throws is retried once, then recorded; the sweep finishes, the report lists it, exit 1; a rerun completes it', async () => {
-    const spec = specFile('fail', { n: [10, 20], lambdas: [1e-3, 1e-2], seeds: 2, epochs: 5, valSize: 50 });
-    const store = join(dir, 'fail-store');
-    const plan = JSON.parse((await runCli(['plan', '--spec', spec, '--json'])).stdout) as { sweepId: string; tasks: number };
-    expect(plan.tasks).toBe(4);
-    // An uninterrupted twin run gives the task ids and the analysis to compare with.
-    const twin = join(dir, 'twin-store');
-    expect((await runCli(['run', '--spec', spec, '--store', twin])).code).toBe(0);
-    const victim = JSON.parse(readFileSync(join(twin, plan.sweepId, 'manifest.json'), 'utf8')).taskIds[1] as string;
+/** Every result object under a folder store's cells. */
+function resultFiles(store: string): string[] {
+  const cells = join(store, 'cells');
+  if (!existsSync(cells)) return [];
+  return readdirSync(cells).flatMap((c) => readdirSync(join(cells, c)).map((f) => join(cells, c, f)));
+}
 
-    const failing = await runCli(['run', '--spec', spec, '--store', store, '--json'], { env: { LAMBDASTAR_TEST_FAIL_TASKS: victim } });
-    expect(failing.code).toBe(1);
-    const summary = JSON.parse(failing.stdout) as RunJson;
-    expect(summary.completed).toBe(3);
-    expect(summary.failed).toEqual([{ taskId: victim, attempts: 2, message: `injected failure for task ${victim}` }]);
-    expect(existsSync(join(store, plan.sweepId, 'results', `${victim}.json`))).toBe(false);
-    const html = readFileSync(join(summary.reportDir ?? '', 'report.html'), 'utf8');
+describe('sweeps', () => {
+  test('a task that fails is retried once, then recorded; the sweep finishes and the report lists it; a rerun completes it', async () => {
+    const spec = canonicalize(specSchema.parse({ n: [10, 20], lambdas: [1e-3, 1e-2], seeds: 2, epochs: 5, valSize: 50 }));
+    const store = openStore(join(dir, 'fail-store'));
+    const twin = openStore(join(dir, 'fail-twin'));
+    await runSweep({ spec, store: twin, executor: pool });
+    const victim = [...planCells(spec)].find((c) => c.cell.n === 20 && c.cell.seed === 1)!;
+    const failing = failingOn(20, 1);
+    const summary = await runSweep({ spec, store, executor: failing.executor });
+    expect(failing.attempts()).toBe(2);
+    expect(summary.failed).toEqual([{ taskId: expect.any(String), cellId: victim.id, lambdas: [1e-3, 1e-2], attempts: 2, message: 'injected failure' }]);
+    expect(summary.cellsDone).toBe(3);
+    expect(await store.getFailures(summary.sweepId)).toEqual(summary.failed);
+    const out = join(dir, 'fail-report');
+    const { analysis } = await writeReport(store, summary.sweepId, out);
+    expect(analysis.cells.incomplete).toEqual([victim.id]);
+    const html = readFileSync(join(out, 'report.html'), 'utf8');
     expect(html).toContain('Failed tasks');
-    expect(html).toContain(victim);
+    expect(html).toContain(victim.id);
 
-    const status = await runCli(['status', '--store', store, '--json']);
-    expect(JSON.parse(status.stdout)).toEqual([{ sweepId: plan.sweepId, name: null, total: 4, done: 3, failed: 1, missing: 1 }]);
-
-    const rerun = await runCli(['run', '--spec', spec, '--store', store, '--json']);
-    expect(rerun.code).toBe(0);
-    const again = JSON.parse(rerun.stdout) as RunJson;
-    expect([again.alreadyDone, again.completed, again.failed.length]).toEqual([3, 1, 0]);
-    expect(readFileSync(join(store, plan.sweepId, 'report', 'analysis.json'), 'utf8')).toBe(
-      readFileSync(join(twin, plan.sweepId, 'report', 'analysis.json'), 'utf8'),
-    );
+    const rerun = await runSweep({ spec, store, executor: pool });
+    expect([rerun.pointsReused, rerun.pointsTrained, rerun.failed.length]).toEqual([6, 2, 0]);
+    expect(await store.getFailures(summary.sweepId)).toEqual([]);
+    const [a, b] = [join(dir, 'fail-a'), join(dir, 'fail-b')];
+    await writeReport(store, summary.sweepId, a);
+    await writeReport(twin, summary.sweepId, b);
+    expect(readFileSync(join(a, 'analysis.json'), 'utf8')).toBe(readFileSync(join(b, 'analysis.json'), 'utf8'));
   });
 
-  test('resume after SIGKILL: no task lost, none run twice, no partial file, analysis identical to an uninterrupted run', async () => {
+  test('resume after SIGKILL: no point lost, none trained twice, no partial file, analysis identical to an uninterrupted run', async () => {
     const spec = specFile('kill', { n: [60, 120, 240], lambdas: [1e-3, 1e-2, 1e-1], seeds: 6, epochs: 150, valSize: 2000 });
     const killed = join(dir, 'killed-store');
-    const child = spawn(process.execPath, [CLI, 'run', '--spec', spec, '--store', killed, '--no-report', '--concurrency', '2'], { stdio: 'ignore' });
-    const sweep = await new Promise<string>((resolve, reject) => {
+    const child = spawn(process.execPath, [CLI, 'run', '--spec', spec, '--store', killed, '--no-report', '--no-progress', '--concurrency', '2'], { stdio: 'ignore' });
+    // Kill once four results are stored: polled by file count, an event the child cannot miss.
+    await new Promise<void>((resolve, reject) => {
       const timer = setInterval(() => {
-        const sweeps = existsSync(killed) ? readdirSync(killed) : [];
-        const results = sweeps[0] ? join(killed, sweeps[0], 'results') : '';
-        const n = results && existsSync(results) ? readdirSync(results).filter((f) => f.endsWith('.json')).length : 0;
-        if (n >= 4) {
+        if (resultFiles(killed).filter((f) => f.endsWith('.json')).length >= 4) {
           child.kill('SIGKILL');
           clearInterval(timer);
-          resolve(sweeps[0]);
+          resolve();
         }
       }, 5);
       child.on('exit', () => {
@@ -76,25 +98,23 @@ describe('sweeps through the CLI', () => {
       });
     });
     await new Promise((r) => child.on('close', r));
-    const resultsDir = join(killed, sweep, 'results');
-    const survivors = readdirSync(resultsDir).filter((f) => /^[0-9a-f]{16}\.json$/.test(f));
-    for (const f of survivors) expect(() => parseResult(readFileSync(join(resultsDir, f), 'utf8'), f)).not.toThrow();
+    const survivors = resultFiles(killed).filter((f) => /[0-9a-f]{16}\.json$/.test(f));
+    for (const f of survivors) expect(() => parseResult(readFileSync(f, 'utf8'), f)).not.toThrow();
     expect(survivors.length).toBeGreaterThanOrEqual(4);
     expect(survivors.length).toBeLessThan(18);
 
     const resumed = await runCli(['run', '--spec', spec, '--store', killed, '--json']);
     expect(resumed.code).toBe(0);
-    const s = JSON.parse(resumed.stdout) as RunJson;
-    expect(s.total).toBe(18);
-    expect(s.alreadyDone).toBe(survivors.length);
-    expect(s.completed).toBe(18 - survivors.length);
+    const s = JSON.parse(resumed.stdout) as { sweepId: string; cells: number; pointsReused: number; pointsTrained: number };
+    expect(s.cells).toBe(18);
+    expect(s.pointsReused).toBe(survivors.length * 3);
+    expect(s.pointsTrained).toBe((18 - survivors.length) * 3);
+    expect(resultFiles(killed).filter((f) => !/[0-9a-f]{16}\.json$/.test(f))).toEqual([]);
 
     const clean = join(dir, 'clean-store');
-    const straight = await runCli(['run', '--spec', spec, '--store', clean, '--json']);
-    expect(straight.code).toBe(0);
-    expect(readFileSync(join(killed, sweep, 'report', 'analysis.json'), 'utf8')).toBe(
-      readFileSync(join(clean, sweep, 'report', 'analysis.json'), 'utf8'),
-    );
-    expect(readFileSync(join(killed, sweep, 'report', 'results.csv'), 'utf8')).toBe(readFileSync(join(clean, sweep, 'report', 'results.csv'), 'utf8'));
+    expect((await runCli(['run', '--spec', spec, '--store', clean, '--json'])).code).toBe(0);
+    const report = (store: string) => join(store, 'sweeps', s.sweepId, 'report');
+    expect(readFileSync(join(report(killed), 'analysis.json'), 'utf8')).toBe(readFileSync(join(report(clean), 'analysis.json'), 'utf8'));
+    expect(readFileSync(join(report(killed), 'results.csv'), 'utf8')).toBe(readFileSync(join(report(clean), 'results.csv'), 'utf8'));
   });
 });

@@ -40,7 +40,7 @@ describe('determinism', () => {
 
   test('the same task gives the same digest in-process, in a worker thread and in the bundled Lambda handler', async () => {
     const { handler } = (await import(pathToFileURL(resolve('dist/trainer/index.mjs')).href)) as {
-      handler: (e: unknown) => Promise<{ ok: boolean; results: { digest: string }[] }>;
+      handler: (e: unknown) => Promise<{ ok: boolean; results: { result: { digest: string } }[] }>;
     };
     const { taskId } = await import('../../functions/trainer/ids.js');
     for (const task of tasks) {
@@ -48,7 +48,7 @@ describe('determinism', () => {
       expect((await inWorker(task)).digest).toBe(local);
       const response = await handler({ tasks: [{ id: taskId(task), task }], inline: true });
       expect(response.ok).toBe(true);
-      expect(response.results[0].digest).toBe(local);
+      expect(response.results[0].result.digest).toBe(local);
     }
   });
 });

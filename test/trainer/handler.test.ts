@@ -3,7 +3,7 @@ import type { TrainerResponse } from '../../functions/handler.js';
 import { makeHandler } from '../../functions/handler.js';
 import type { ObjectIO } from '../../functions/results.js';
 import { parseResult } from '../../functions/results.js';
-import { taskId } from '../../functions/trainer/ids.js';
+import { cellId, taskId } from '../../functions/trainer/ids.js';
 import { withDefaults } from '../../functions/trainer/task.js';
 
 function memoryBucket(): ObjectIO & { objects: Map<string, string> } {
@@ -20,7 +20,7 @@ function memoryBucket(): ObjectIO & { objects: Map<string, string> } {
 }
 
 const task = withDefaults({ n: 20, seed: 1, initFactor: 1, reg: 'l2', lambdas: [1e-3, 1e-2], epochs: 5, valSize: 50 });
-const good = { tasks: [{ id: taskId(task), task }], bucket: 'b', prefix: 'sweeps/abc/results' };
+const good = { tasks: [{ id: taskId(task), task }], bucket: 'b', prefix: 'lab' };
 
 function expectError(response: TrainerResponse, field: string): void {
   expect(response.ok).toBe(false);
@@ -31,15 +31,15 @@ function expectError(response: TrainerResponse, field: string): void {
 }
 
 describe('trainer Lambda handler', () => {
-  test('writes each result under <prefix>/<id>.json and returns a compact summary', async () => {
+  test('writes each result under its cell in the store prefix and returns it', async () => {
     const bucket = memoryBucket();
     const handler = makeHandler({ io: () => bucket });
     const response = await handler(good);
     expect(response.ok).toBe(true);
     if (!response.ok) return;
-    const key = `sweeps/abc/results/${taskId(task)}.json`;
-    expect(response.results).toEqual([{ id: taskId(task), digest: expect.any(String), wallMs: expect.any(Number), key, stored: 'written' }]);
-    expect(parseResult(bucket.objects.get(key) ?? '', key).digest).toBe(response.results[0].digest);
+    const key = `lab/cells/${cellId(task)}/${taskId(task)}.json`;
+    expect(response.results).toEqual([{ id: taskId(task), result: expect.objectContaining({ taskId: taskId(task), task }), key, stored: 'written' }]);
+    expect(parseResult(bucket.objects.get(key) ?? '', key)).toEqual(response.results[0].result);
     // Running it again finds the identical object and leaves it alone.
     const again = await handler(good);
     expect(again.ok && again.results[0].stored).toBe('identical');
@@ -48,7 +48,7 @@ describe('trainer Lambda handler', () => {
   test('inline: true returns full results and writes nothing', async () => {
     const bucket = memoryBucket();
     const response = await makeHandler({ io: () => bucket })({ tasks: good.tasks, inline: true });
-    expect(response.ok && response.results[0].result?.metrics.length).toBe(2);
+    expect(response.ok && response.results[0].result.metrics.length).toBe(2);
     expect(bucket.objects.size).toBe(0);
   });
 

@@ -1,0 +1,48 @@
+/**
+ * Files that appear whole or not at all: written to a temporary file beside the target, then
+ * renamed (or linked) into place; the temporary file is removed if anything fails on the way.
+ */
+import { randomBytes } from 'node:crypto';
+import { createWriteStream } from 'node:fs';
+import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { once } from 'node:events';
+import { dirname } from 'node:path';
+import { finished } from 'node:stream/promises';
+
+/** The name of a temporary file beside `path`; stores and `status` skip such names. */
+export function tempPathFor(path: string): string {
+  return `${path}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
+}
+
+/** Writes `body` to a fresh temporary file beside `path` and returns its name; nothing is left behind on failure. */
+export async function writeTemp(path: string, body: string | Iterable<string>): Promise<string> {
+  await mkdir(dirname(path), { recursive: true });
+  const temp = tempPathFor(path);
+  try {
+    if (typeof body === 'string') await writeFile(temp, body);
+    else {
+      const out = createWriteStream(temp);
+      const closed = finished(out);
+      // Surface a write error (a full disk) instead of waiting on a drain that never comes.
+      const failed = once(out, 'error').then(([err]) => Promise.reject(err as Error));
+      for (const chunk of body) if (!out.write(chunk)) await Promise.race([once(out, 'drain'), failed]);
+      out.end();
+      await closed;
+    }
+    return temp;
+  } catch (err) {
+    await rm(temp, { force: true });
+    throw err;
+  }
+}
+
+/** Replaces `path` with `body` atomically. */
+export async function writeFileAtomic(path: string, body: string | Iterable<string>): Promise<void> {
+  const temp = await writeTemp(path, body);
+  try {
+    await rename(temp, path);
+  } catch (err) {
+    await rm(temp, { force: true });
+    throw err;
+  }
+}

@@ -1,0 +1,69 @@
+/**
+ * The points of some cells, gathered from stored results (pure: no I/O). Every λ of a result is a
+ * point of its cell, whichever sweep trained it. Two results that disagree on a point are an
+ * error: the trainer trains each λ independently of its batch-mates, so they must agree bit for bit.
+ */
+import type { LambdaMetrics, Task, TaskResult } from '../../functions/trainer/task.js';
+import { isDiverged } from '../../functions/trainer/task.js';
+
+/** One stored result object the index read. */
+export interface PointSource {
+  /** How the object is named in messages. */
+  where: string;
+  taskId: string;
+  cellId: string;
+  task: Task;
+  digest: string;
+}
+
+export class PointConflictError extends Error {
+  readonly code = 'POINT_CONFLICT';
+  constructor(lambda: number, first: string, second: string) {
+    super(
+      `${second}: disagrees with ${first} on λ = ${lambda} (the same point trained twice gave different numbers); ` +
+        'run `lambdastar verify --all` to find the one that does not reproduce, and move it out of the store',
+    );
+  }
+}
+
+interface Entry {
+  metrics: LambdaMetrics;
+  source: number;
+}
+
+const sameBits = (a: LambdaMetrics, b: LambdaMetrics) =>
+  (Object.keys(a) as (keyof LambdaMetrics)[]).every((k) => Object.is(a[k], b[k])) && Object.keys(a).length === Object.keys(b).length;
+
+export class PointIndex {
+  private readonly cells = new Map<string, Map<number, Entry>>();
+  readonly sources: PointSource[] = [];
+
+  /** Adds every λ of `result` (of cell `cellId`) as a point. */
+  add(cellId: string, result: TaskResult, where: string): void {
+    const source = this.sources.push({ where, taskId: result.taskId, cellId, task: result.task, digest: result.digest }) - 1;
+    let points = this.cells.get(cellId);
+    if (!points) this.cells.set(cellId, (points = new Map()));
+    for (const metrics of result.metrics) {
+      const known = points.get(metrics.lambda);
+      if (known && !sameBits(known.metrics, metrics)) throw new PointConflictError(metrics.lambda, this.sources[known.source].where, where);
+      if (!known) points.set(metrics.lambda, { metrics, source });
+    }
+  }
+
+  /** A point's metrics, or undefined when it has not been trained. */
+  metrics(cellId: string, lambda: number): LambdaMetrics | undefined {
+    return this.cells.get(cellId)?.get(lambda)?.metrics;
+  }
+
+  /** A point's validation loss: undefined when not trained, null when its training diverged. */
+  valLoss(cellId: string, lambda: number): number | null | undefined {
+    const m = this.metrics(cellId, lambda);
+    return m === undefined ? undefined : isDiverged(m) ? null : m.valLoss;
+  }
+
+  /** The stored object a point was read from (the first, if several hold it). */
+  sourceOf(cellId: string, lambda: number): PointSource | undefined {
+    const e = this.cells.get(cellId)?.get(lambda);
+    return e === undefined ? undefined : this.sources[e.source];
+  }
+}

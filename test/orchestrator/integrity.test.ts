@@ -1,0 +1,101 @@
+/**
+ * Integrity on read, through the CLI: a stored object that is not what its key says is reported as
+ * corrupt by `report`, `run` and `verify`, named, with exit code 2 — never used, overwritten or
+ * deleted; one whose numbers were edited with a matching digest is caught by `verify` re-training.
+ */
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import { beforeAll, describe, expect, test } from 'vitest';
+import { metricsDigest } from '../../functions/trainer/digest.js';
+import { errorLines, runCli } from '../helpers/cli.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'lambdastar-integrity-'));
+const spec = join(dir, 'spec.json');
+const pristine = join(dir, 'pristine');
+
+/** Every file under a folder, with its bytes. */
+function snapshot(root: string): Map<string, string> {
+  const out = new Map<string, string>();
+  const walk = (d: string) => {
+    for (const e of readdirSync(d, { withFileTypes: true })) {
+      const p = join(d, e.name);
+      if (e.isDirectory()) walk(p);
+      else out.set(relative(root, p), readFileSync(p, 'utf8'));
+    }
+  };
+  walk(root);
+  return out;
+}
+
+function objects(store: string): { cell: string; file: string }[] {
+  const cells = join(store, 'cells');
+  return readdirSync(cells).sort().flatMap((cell) => readdirSync(join(cells, cell)).sort().map((file) => ({ cell, file })));
+}
+
+beforeAll(async () => {
+  writeFileSync(spec, JSON.stringify({ n: [10, 20], lambdas: [1e-3, 1e-2], seeds: 2, epochs: 5, valSize: 50 }));
+  const run = await runCli(['run', '--spec', spec, '--store', pristine, '--no-report', '--no-progress']);
+  expect(run.code).toBe(0);
+});
+
+/** A copy of the pristine store with one object changed; returns the store and that object's path. */
+function corrupted(name: string, change: (store: string, victim: { cell: string; file: string }, others: { cell: string; file: string }[]) => string): { store: string; object: string } {
+  const store = join(dir, name);
+  cpSync(pristine, store, { recursive: true });
+  const [victim, ...others] = objects(store);
+  return { store, object: change(store, victim, others) };
+}
+
+const path = (store: string, o: { cell: string; file: string }) => join(store, 'cells', o.cell, o.file);
+const edit = (store: string, o: { cell: string; file: string }, f: (text: string) => string) => {
+  writeFileSync(path(store, o), f(readFileSync(path(store, o), 'utf8')));
+  return path(store, o);
+};
+
+const cases: [string, Parameters<typeof corrupted>[1], RegExp][] = [
+  ['an edited task field', (s, v) => edit(s, v, (t) => t.replace('"n":10', '"n":50').replace('"n":20', '"n":50')), /holds another task than its name says|does not match its task/],
+  ['a result stored under another cell', (s, v, others) => {
+    const other = others.find((o) => o.cell !== v.cell)!;
+    const moved = join(s, 'cells', other.cell, v.file);
+    renameSync(path(s, v), moved);
+    return moved;
+  }, /holds another task than its name says/],
+  ['an edited metric', (s, v) => edit(s, v, (t) => t.replace(/"valLoss":[0-9.e-]+/, '"valLoss":0.25')), /its digest does not match its metrics/],
+  ['a truncated object', (s, v) => edit(s, v, (t) => t.slice(0, 60)), /not valid JSON, perhaps truncated/],
+  ['an empty object', (s, v) => edit(s, v, () => ''), /corrupt result \(empty\)/],
+];
+
+describe.each(cases)('%s', (name, change, detail) => {
+  test.each([['report'], ['run'], ['verify']])('`%s` names the object, exits 2, and writes or changes nothing', async (command) => {
+    const { store, object } = corrupted(`${name.replace(/\W+/g, '-')}-${command}`, change);
+    const before = snapshot(store);
+    const out = join(dir, `out-${name.replace(/\W+/g, '-')}-${command}`);
+    const args = command === 'run' ? ['run', '--spec', spec, '--store', store, '--out', out, '--no-progress'] : [command, '--store', store, ...(command === 'report' ? ['--out', out] : ['--all'])];
+    const result = await runCli(args);
+    expect(result.code).toBe(2);
+    const lines = errorLines(result.stderr);
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toContain(relative(store, object));
+    expect(lines[0]).toMatch(detail);
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+    expect(snapshot(store)).toEqual(before);
+    expect(existsSync(out)).toBe(false);
+  });
+});
+
+test('an edited metric whose digest was recomputed reads as valid, and `verify --all` catches it by re-training, naming the object', async () => {
+  const { store, object } = corrupted('recomputed-digest', (s, v) =>
+    edit(s, v, (t) => {
+      const r = JSON.parse(t);
+      r.metrics[0].valLoss += 1e-9;
+      r.digest = metricsDigest(r.metrics);
+      return JSON.stringify(r);
+    }),
+  );
+  expect((await runCli(['report', '--store', store, '--out', join(dir, 'recomputed-report')])).code).toBe(0);
+  const verify = await runCli(['verify', '--store', store, '--all']);
+  expect(verify.code).toBe(1);
+  expect(verify.stdout).toMatch(new RegExp(`MISMATCH \\S*${relative(store, object)}: stored [0-9a-f]+… local [0-9a-f]+… \\(λ=0\\.001 valLoss: stored`));
+  expect(verify.stdout).toMatch(/all 4 stored results of the sweep read back intact; re-trained 4: 3 reproduce bit for bit, 1 do not/);
+});
