@@ -4,8 +4,9 @@ export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
     globalSetup: ['test/global-setup.ts'],
-    testTimeout: 180_000,
-    hookTimeout: 120_000,
+    // Hang guards only: no test depends on how long it takes (a loaded machine may be 5× slower).
+    testTimeout: 900_000,
+    hookTimeout: 300_000,
     env: {
       // The SDK's notice that releases after January 2027 need Node 22: true, but noise in test logs.
       AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',

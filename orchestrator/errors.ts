@@ -25,21 +25,26 @@ const BAD_INPUT = new Set([
 
 /** System error codes that say the machine or the network failed, not the input. */
 const ENVIRONMENT = new Set([
-  'ENVIRONMENT', 'ACCESS_DENIED', 'WRITE_IN_PROGRESS', 'ENOSPC', 'EDQUOT', 'EIO', 'EMFILE', 'ENFILE', 'EROFS', 'EACCES', 'EPERM',
+  'ENVIRONMENT', 'ACCESS_DENIED', 'WRITE_IN_PROGRESS', 'STORE_WRITE', 'ENOSPC', 'EDQUOT', 'EIO', 'EMFILE', 'ENFILE', 'EROFS', 'EACCES', 'EPERM',
   'ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH',
 ]);
 
 /** SDK error names for missing or bad credentials, throttling and timeouts. */
 const ENVIRONMENT_NAMES = /Credentials|Token|Throttl|TooManyRequests|Timeout|NetworkingError|ServiceUnavailable|InternalError|SlowDown/;
 
+/** The class of an error: the user's input, the environment, or neither (a bug, say). */
+export function failureClass(err: unknown): 'badInput' | 'environment' | 'unknown' {
+  const e = (err ?? {}) as { code?: unknown; name?: unknown; cause?: unknown };
+  if (typeof e.code === 'string' && BAD_INPUT.has(e.code)) return 'badInput';
+  if (err instanceof TypeError && /^--/.test(err.message)) return 'badInput';
+  if (typeof e.code === 'string' && ENVIRONMENT.has(e.code)) return 'environment';
+  if (typeof e.name === 'string' && ENVIRONMENT_NAMES.test(e.name)) return 'environment';
+  return e.cause !== undefined && e.cause !== err ? failureClass(e.cause) : 'unknown';
+}
+
 export function exitCodeOf(err: unknown): number {
-  const e = (err ?? {}) as { code?: unknown; name?: unknown };
-  if (typeof e.code === 'string' && BAD_INPUT.has(e.code)) return EXIT.badInput;
-  if (err instanceof TypeError && /^--/.test(err.message)) return EXIT.badInput;
-  if (typeof e.code === 'string' && ENVIRONMENT.has(e.code)) return EXIT.environment;
-  if (typeof e.name === 'string' && ENVIRONMENT_NAMES.test(e.name)) return EXIT.environment;
   // Anything unclassified is not the user's input; say so with the environment's code.
-  return EXIT.environment;
+  return failureClass(err) === 'badInput' ? EXIT.badInput : EXIT.environment;
 }
 
 /** The flag a task or spec field is set by, for messages: `initFactor` → `--init-factor`. */

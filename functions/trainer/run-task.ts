@@ -21,6 +21,11 @@ export interface PreparedTask {
   init: Float64Array;
 }
 
+/** The task's shuffle stream: the batch order of every epoch (PROTOCOL §4–5). */
+export function shuffleStream(task: Pick<Task, 'seed' | 'n'>) {
+  return streamFor(task.seed, 'shuffle', task.n);
+}
+
 /** The inputs of a task exactly as the network sees them (standardized when the task says so). */
 export function prepareTask(task: Task): PreparedTask {
   const shape = task;
@@ -41,7 +46,7 @@ export function trainTask(task: Task): LambdaMetrics[] {
   const { lay, train, validation, init } = prepareTask(task);
   const params = new Float64Array(lay.size * task.lambdas.length);
   for (let l = 0; l < task.lambdas.length; l++) params.set(init, l * lay.size);
-  trainAll(params, lay, task.lambdas, train, task, streamFor(task.seed, 'shuffle', task.n));
+  trainAll(params, lay, task.lambdas, train, task, shuffleStream(task));
   return task.lambdas.map((lambda, l): LambdaMetrics => {
     const o = l * lay.size;
     if (!allFinite(params, o, lay.size)) return { lambda, diverged: true };

@@ -48,6 +48,15 @@ export function trainAll(
   }
 }
 
+/** The order the patterns are visited in, epoch by epoch: what `trainAll` draws from `shuffle`. */
+export function epochOrders(n: number, epochs: number, shuffle: Rng): Int32Array[] {
+  return Array.from({ length: epochs }, () => {
+    const order = new Int32Array(n);
+    permute(order, shuffle);
+    return order;
+  });
+}
+
 /** Fisher–Yates shuffle of the identity: a fresh uniform permutation each epoch. */
 function permute(order: Int32Array, rng: Rng): void {
   for (let i = 0; i < order.length; i++) order[i] = i;

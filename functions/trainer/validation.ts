@@ -3,15 +3,18 @@
  * field and say how to fix it.
  */
 import { z } from 'zod';
+import { LIMITS, taskTooLarge } from '../limits.js';
 import { DEFAULT_OPTIONS } from './task.js';
 
 /** A message that says "is required" when the value is missing and `text` otherwise. */
 const msg = (text: string) => (iss: { input?: unknown }) => (iss.input === undefined ? 'is required' : text);
 
-const int = (what: string, min: number) =>
-  z.number({ error: msg(`must be a number (${what})`) })
+const int = (what: string, min: number, max?: number) => {
+  const schema = z.number({ error: msg(`must be a number (${what})`) })
     .int({ error: msg(`must be an integer (${what})`) })
     .min(min, { error: `must be ≥ ${min} (${what})` });
+  return max === undefined ? schema : schema.max(max, { error: `must be ≤ ${max} (${what})` });
+};
 const positive = (what: string) =>
   z.number({ error: msg(`must be a number (${what})`) })
     .refine((v) => Number.isFinite(v) && v > 0, { error: `must be a finite number > 0 (${what})` });
@@ -21,31 +24,40 @@ export const regSchema = z.enum(['l1', 'l2'], { error: msg('must be "l1" or "l2"
 
 /** Training options; each field optional, defaulting to the protocol. */
 export const trainingOptionsShape = {
-  inputDim: int('input dimension D', 1).max(1000).default(DEFAULT_OPTIONS.inputDim),
-  hidden: int('hidden units H', 1).max(1000).default(DEFAULT_OPTIONS.hidden),
+  inputDim: int('input dimension D', 1, LIMITS.inputDim).default(DEFAULT_OPTIONS.inputDim),
+  hidden: int('hidden units H', 1, LIMITS.hidden).default(DEFAULT_OPTIONS.hidden),
   separation: z.number().refine(Number.isFinite, { error: 'must be a finite number (class separation s)' })
     .default(DEFAULT_OPTIONS.separation),
   sigma: positive('class std σ').default(DEFAULT_OPTIONS.sigma),
-  valSize: int('validation patterns per seed', 1).max(1_000_000, { error: 'must be ≤ 1000000 (validation patterns per seed)' })
-    .default(DEFAULT_OPTIONS.valSize),
+  valSize: int('validation patterns per seed', 1, LIMITS.valSize).default(DEFAULT_OPTIONS.valSize),
   standardize: z.boolean({ error: msg('must be true or false') }).default(DEFAULT_OPTIONS.standardize),
   learningRate: positive('learning rate η').default(DEFAULT_OPTIONS.learningRate),
-  epochs: int('training epochs', 1).max(1_000_000, { error: 'must be ≤ 1000000 (training epochs)' }).default(DEFAULT_OPTIONS.epochs),
+  epochs: int('training epochs', 1, LIMITS.epochs).default(DEFAULT_OPTIONS.epochs),
   batchSize: int('mini-batch size B; use a value ≥ N for full batch', 1).default(DEFAULT_OPTIONS.batchSize),
   regularizeBiases: z.boolean({ error: msg('must be true or false') }).default(DEFAULT_OPTIONS.regularizeBiases),
 };
 
-export const taskSchema = z.strictObject({
-  n: int('training patterns N', 2).max(10_000_000, { error: 'must be ≤ 10000000 (training patterns N)' }),
-  seed: int('replicate seed', 0).max(0xffffffff, { error: 'must be ≤ 4294967295 (replicate seed)' }),
-  initFactor: positive('init variance factor f'),
-  reg: regSchema,
-  lambdas: z.array(lambdaSchema, { error: msg('must be a list of λ values, e.g. [1e-4, 1e-3]') })
-    .min(1, { error: 'must list at least one λ' })
-    .max(1000, { error: 'must list at most 1000 λ values' })
-    .refine((ls) => ls.every((l, i) => i === 0 || l > ls[i - 1]), { error: 'must be ascending, without repeats' }),
-  ...trainingOptionsShape,
-});
+export const nSchema = int('training patterns N', 2, LIMITS.n);
+export const seedSchema = int('replicate seed', 0, LIMITS.seed);
+
+/** A list of λ one task can carry. */
+export const lambdaListSchema = z.array(lambdaSchema, { error: msg('must be a list of λ values, e.g. [1e-4, 1e-3]') })
+  .min(1, { error: 'must list at least one λ' })
+  .max(LIMITS.lambdasPerTask, { error: `must list at most ${LIMITS.lambdasPerTask} λ values` });
+
+export const taskSchema = z
+  .strictObject({
+    n: nSchema,
+    seed: seedSchema,
+    initFactor: positive('init variance factor f'),
+    reg: regSchema,
+    lambdas: lambdaListSchema.refine((ls) => ls.every((l, i) => i === 0 || l > ls[i - 1]), { error: 'must be ascending, without repeats' }),
+    ...trainingOptionsShape,
+  })
+  .superRefine((t, ctx) => {
+    const why = taskTooLarge({ ...t, lambdaCount: t.lambdas.length });
+    if (why) ctx.addIssue({ code: 'custom', path: ['n'], message: why });
+  });
 
 /** The issue worth reporting first: an unknown (misspelt) key explains the others, such as a required field "missing". */
 function firstIssue(error: z.ZodError) {

@@ -54,7 +54,7 @@ function readStackOutputs(file: string): StackOutputs {
 
 /** `--store`, or the stack's bucket, or the default folder. */
 export function storeLocation(flags: Pick<CloudFlags, 'store' | 'stackOutputs'>): string {
-  if (flags.store) return flags.store;
+  if (flags.store !== undefined) return flags.store;
   if (flags.stackOutputs) {
     const o = readStackOutputs(flags.stackOutputs);
     return `s3://${o.BucketName}/${o.StorePrefix ?? 'lambdastar'}`;

@@ -1,5 +1,6 @@
 /** `lambdastar migrate`: make a store written by lambdastar 0.1 readable by this version. */
 import type { Command } from 'commander';
+import { EXIT } from '../errors.js';
 import type { CloudFlags } from './cloud-flags.js';
 import { addStoreOptions, openStoreFromFlags } from './cloud-flags.js';
 
@@ -11,6 +12,8 @@ export function registerMigrate(program: Command): void {
   addStoreOptions(cmd).action(async (flags: Pick<CloudFlags, 'store' | 'stackOutputs' | 'region'> & { json?: boolean }) => {
     const store = openStoreFromFlags(flags);
     const s = await store.migrateLayout1();
+    // Objects that could not be migrated are bad input: say so in the exit code, JSON or not.
+    if (s.skipped.length > 0) process.exitCode = EXIT.badInput;
     if (flags.json) {
       process.stdout.write(`${JSON.stringify(s, null, 2)}\n`);
       return;
@@ -20,6 +23,5 @@ export function registerMigrate(program: Command): void {
     for (const why of s.skipped.slice(0, 10)) lines.push(`skipped ${why}`);
     if (s.sweeps.length > 0) lines.push(`the old sweep folders are left as they were; remove them once \`lambdastar status --store ${store.location}\` lists the sweeps`);
     process.stdout.write(`${lines.join('\n')}\n`);
-    if (s.skipped.length > 0) process.exitCode = 2;
   });
 }

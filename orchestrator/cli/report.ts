@@ -6,6 +6,7 @@ import { writeReport } from '../report/write-report.js';
 import type { CloudFlags } from './cloud-flags.js';
 import { addStoreOptions, openStoreFromFlags, storeLocation } from './cloud-flags.js';
 import { positiveInt } from './options.js';
+import { checkOutFolder } from './out-folder.js';
 import { resolveSweep } from './resolve-sweep.js';
 
 interface ReportFlags extends Pick<CloudFlags, 'store' | 'stackOutputs' | 'region'> {
@@ -27,6 +28,7 @@ export function registerReport(program: Command): void {
     const store = openStoreFromFlags(flags);
     const id = await resolveSweep(store, flags.sweep);
     const out = flags.out ?? defaultReportFolder(storeLocation(flags), id);
+    await checkOutFolder(out);
     const { analysis, paths } = await writeReport(store, id, out, { lossN: flags.lossN });
     if (flags.json) process.stdout.write(`${JSON.stringify(analysis, null, 2)}\n`);
     else process.stdout.write(`${[...summaryLines(analysis), `report: ${paths.html}`].join('\n')}\n`);

@@ -18,6 +18,7 @@ import { runSweep } from '../sweep/run-sweep.js';
 import type { CloudFlags } from './cloud-flags.js';
 import { addLambdaOptions, addStoreOptions, functionName, openStoreFromFlags, regionOf, storeLocation } from './cloud-flags.js';
 import { watchInterrupts } from './interrupt.js';
+import { checkOutFolder } from './out-folder.js';
 import { positiveInt } from './options.js';
 import { loadSpec } from './spec-input.js';
 
@@ -102,6 +103,10 @@ export function registerRun(program: Command): void {
     } else {
       executor = openExecutor({ backend: flags.backend, concurrency: flags.concurrency });
     }
+    const reportDir = flags.report ? (flags.out ?? defaultReportFolder(location, sweepId(spec))) : undefined;
+    // Everything the run will write is checked before anything is: the store and the report folder.
+    if (reportDir !== undefined) await checkOutFolder(reportDir);
+    await store.checkWritable();
     const interrupt = watchInterrupts(process.stderr);
     const progress = progressFor(process.stderr, flags.progress && !flags.json);
     if (!flags.json) process.stdout.write(`sweep ${sweepId(spec)} (${spec.name ?? 'custom spec'}) → ${location}\n`);
@@ -136,10 +141,8 @@ export function registerRun(program: Command): void {
       );
       if (u.unbilled > 0) lines.push(`lambda: ${u.unbilled} invocation(s) reported no billed duration`);
     }
-    let reportDir: string | undefined;
     let analysis;
-    if (flags.report) {
-      reportDir = flags.out ?? defaultReportFolder(location, summary.sweepId);
+    if (reportDir !== undefined) {
       ({ analysis } = await writeReport(store, summary.sweepId, reportDir, { partial: summary.aborted }));
       lines.push(...summaryLines(analysis), `report: ${reportDir}/report.html`);
     }

@@ -5,6 +5,7 @@ import { preset } from '../spec/presets.js';
 import type { CanonicalSpec } from '../spec/spec-schema.js';
 import { canonicalize, specSchema } from '../spec/spec-schema.js';
 import { UsageError } from '../errors.js';
+import { checkPlanSize } from '../plan/planner.js';
 
 export interface SpecFlags {
   preset?: string;
@@ -35,5 +36,7 @@ export function loadSpec(flags: SpecFlags): CanonicalSpec {
   }
   const parsed = specSchema.safeParse(raw);
   if (!parsed.success) throw new UsageError(`${describeIssue(parsed.error, 'spec')} (in ${where})`);
-  return canonicalize(parsed.data);
+  const spec = canonicalize(parsed.data);
+  checkPlanSize(spec);
+  return spec;
 }

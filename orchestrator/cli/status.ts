@@ -7,6 +7,7 @@ import type { Manifest } from '../store/result-store.js';
 import { PointIndex } from '../sweep/point-index.js';
 import type { CloudFlags } from './cloud-flags.js';
 import { addStoreOptions, openStoreFromFlags } from './cloud-flags.js';
+import { resolveSweep } from './resolve-sweep.js';
 
 interface StatusFlags extends Pick<CloudFlags, 'store' | 'stackOutputs' | 'region'> {
   sweep?: string;
@@ -66,7 +67,7 @@ export function registerStatus(program: Command): void {
     .option('--json', 'print JSON');
   addStoreOptions(cmd).action(async (flags: StatusFlags) => {
     const store = openStoreFromFlags(flags);
-    const ids = flags.sweep ? [flags.sweep] : await store.listSweeps();
+    const ids = flags.sweep !== undefined ? [await resolveSweep(store, flags.sweep)] : await store.listSweeps();
     const manifests = [];
     for (const id of ids) manifests.push(await loadManifest(store, id));
     const cells = new Set<string>();

@@ -4,7 +4,8 @@ import type { Command } from 'commander';
 import { Option } from 'commander';
 import type { Dataset } from '../../functions/trainer/data.js';
 import type { Layout } from '../../functions/trainer/mlp.js';
-import { prepareTask, runTask } from '../../functions/trainer/run-task.js';
+import { prepareTask, runTask, shuffleStream } from '../../functions/trainer/run-task.js';
+import { epochOrders } from '../../functions/trainer/train.js';
 import { isDiverged } from '../../functions/trainer/task.js';
 import { describeIssue, taskSchema } from '../../functions/trainer/validation.js';
 import { UsageError, flagOf } from '../errors.js';
@@ -60,7 +61,7 @@ export function registerTask(program: Command): void {
     .option('--sigma <sigma>', 'class std (default 8)', number('--sigma'))
     .option('--no-standardize', 'feed raw inputs (default: standardized with training-set statistics)')
     .option('--regularize-biases', 'include biases in the penalty')
-    .option('--dump <file>', 'write task, data, initial weights and results as JSON')
+    .option('--dump <file>', 'write task, data, initial weights, batch order and results as JSON')
     .option('--json', 'print the result as JSON')
     .action((flags: TaskFlags) => {
       const input: Record<string, unknown> = {
@@ -82,6 +83,8 @@ export function registerTask(program: Command): void {
           train: { x: rows(prep.train), d: Array.from(prep.train.d) },
           validation: { x: rows(prep.validation), d: Array.from(prep.validation.d) },
           init: initJson(prep.init, prep.lay),
+          // The patterns' order in each epoch, so that mini-batch training can be checked too.
+          order: epochOrders(task.n, task.epochs, shuffleStream(task)).map((o) => Array.from(o)),
           results: result.metrics,
         };
         writeFileSync(flags.dump, `${JSON.stringify(dump)}\n`);

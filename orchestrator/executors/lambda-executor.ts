@@ -7,6 +7,9 @@
 import type { LambdaClient } from '@aws-sdk/client-lambda';
 import { InvokeCommand } from '@aws-sdk/client-lambda';
 import type { TrainerResponse } from '../../functions/handler.js';
+import { LIMITS } from '../../functions/limits.js';
+import { awsEnvironmentProblem } from '../aws/aws-errors.js';
+import { EnvironmentError } from '../errors.js';
 import { checkResult } from '../../functions/results.js';
 import { packForConcurrency } from '../plan/pack.js';
 import type { PlannedTask } from '../plan/planner.js';
@@ -38,7 +41,7 @@ export class LambdaExecutor implements Executor {
   private readonly targetSeconds: number;
 
   constructor(private readonly opts: LambdaExecutorOptions) {
-    this.concurrency = checkConcurrency(opts.concurrency ?? 256);
+    this.concurrency = checkConcurrency(opts.concurrency ?? 256, LIMITS.lambdaConcurrency, 'raise it with AWS first: the default account limit is 1000');
     this.targetSeconds = opts.targetSeconds ?? 60;
   }
 
@@ -68,6 +71,9 @@ export class LambdaExecutor implements Executor {
     try {
       response = await this.race(attempt, hedgeAfter);
     } catch (err) {
+      // Without credentials or a reachable endpoint no task can run: stop the sweep, not the task.
+      const problem = awsEnvironmentProblem(err, `the Lambda function "${this.opts.functionName}"`);
+      if (problem) throw new EnvironmentError(`--function: ${problem}`, { cause: err });
       const message = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
       return batch.map((t) => ({ id: t.id, ok: false as const, message: `invocation failed: ${message}` }));
     } finally {
@@ -97,11 +103,14 @@ export class LambdaExecutor implements Executor {
           },
         );
       };
-      const timer = setTimeout(() => {
-        if (settled) return;
-        this.billed.hedges++;
-        launch();
-      }, hedgeAfter);
+      // A hedge after `hedgeAfter` ms; none when it is not finite (setTimeout would fire at once).
+      const timer = Number.isFinite(hedgeAfter)
+        ? setTimeout(() => {
+            if (settled) return;
+            this.billed.hedges++;
+            launch();
+          }, hedgeAfter)
+        : undefined;
       launch();
     });
   }

@@ -5,6 +5,7 @@
  */
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
+import { LIMITS } from '../../functions/limits.js';
 import type { PlannedTask } from '../plan/planner.js';
 import type { WorkerReply } from './pool-worker.js';
 import type { Executor, TaskOutcome } from './executor.js';
@@ -29,7 +30,9 @@ export class WorkerPoolExecutor implements Executor {
   private closed = false;
 
   constructor(private readonly options: WorkerPoolOptions) {
-    this.concurrency = checkConcurrency(options.concurrency ?? availableParallelism());
+    const cores = availableParallelism();
+    const max = LIMITS.threadsPerCore * cores;
+    this.concurrency = checkConcurrency(options.concurrency ?? cores, max, `${LIMITS.threadsPerCore} worker threads per core on this machine's ${cores}; more only add memory`);
   }
 
   batches(tasks: PlannedTask[]): PlannedTask[][] {

@@ -4,10 +4,34 @@
  */
 import { randomBytes } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
-import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { once } from 'node:events';
-import { dirname } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { finished } from 'node:stream/promises';
+
+/**
+ * Creates `dir` and its missing parents one level at a time. (Node 20's recursive mkdir never
+ * returns under some paths, e.g. /proc/x; one level at a time fails there with ENOENT instead.)
+ */
+export async function makeFolder(dir: string): Promise<void> {
+  const missing: string[] = [];
+  for (let d = resolve(dir); ; d = dirname(d)) {
+    try {
+      if ((await stat(d)).isDirectory()) break;
+      throw Object.assign(new Error(`${d} is a file, not a folder`), { code: 'ENOTDIR' });
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT' || dirname(d) === d) throw err;
+      missing.unshift(d);
+    }
+  }
+  for (const d of missing) {
+    try {
+      await mkdir(d);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    }
+  }
+}
 
 /** The name of a temporary file beside `path`; stores and `status` skip such names. */
 export function tempPathFor(path: string): string {
@@ -16,7 +40,7 @@ export function tempPathFor(path: string): string {
 
 /** Writes `body` to a fresh temporary file beside `path` and returns its name; nothing is left behind on failure. */
 export async function writeTemp(path: string, body: string | Iterable<string>): Promise<string> {
-  await mkdir(dirname(path), { recursive: true });
+  await makeFolder(dirname(path));
   const temp = tempPathFor(path);
   try {
     if (typeof body === 'string') await writeFile(temp, body);

@@ -3,6 +3,7 @@
  * decided by the spec's grid or search; a task is a cell with the λ it still needs, trained in one
  * data pass. Cells come longest first (predicted cost), generated lazily so memory stays flat.
  */
+import { LIMITS } from '../../functions/limits.js';
 import { canonicalJson, cellId, shortHash, taskId } from '../../functions/trainer/ids.js';
 import type { Cell, Task, TrainingOptions } from '../../functions/trainer/task.js';
 import { TRAINER_VERSION } from '../../functions/trainer/task.js';
@@ -49,10 +50,32 @@ export function taskCost(task: CostShape & { lambdas: readonly number[] }): numb
   return predictedCost(task, task.lambdas.length);
 }
 
-export function cellCount(spec: CanonicalSpec): number {
+/** A plan larger than LIMITS allow, said with its size, the limit and the fix. */
+export class PlanTooLargeError extends Error {
+  readonly code = 'LIMIT';
+}
+
+/** Throws `PlanTooLargeError` when `spec` holds more cells or points than a sweep may; computed, never enumerated. */
+export function checkPlanSize(spec: CanonicalSpec): void {
+  const cells = cellCount(spec);
+  const axes = `${spec.n.length} N × ${spec.seeds.length} seeds × ${spec.initFactors.length} init factors × ${spec.regs.length} regs × ${optionVariantCount(spec)} option variants`;
+  if (cells > LIMITS.cells) {
+    throw new PlanTooLargeError(`spec: ${cells} cells (${axes}); a sweep may hold at most ${LIMITS.cells}: split it into several sweeps (they share one store)`);
+  }
+  const points = cells * (spec.lambdas?.length ?? spec.search?.start.length ?? 0);
+  if (points > LIMITS.points) {
+    throw new PlanTooLargeError(`spec: ${points} points (${cells} cells × ${points / cells} λ); a sweep may hold at most ${LIMITS.points}: split it into several sweeps (they share one store)`);
+  }
+}
+
+function optionVariantCount(spec: CanonicalSpec): number {
   let variants = 1;
   for (const values of Object.values(spec.options)) variants *= (values as unknown[]).length;
-  return variants * spec.n.length * spec.seeds.length * spec.initFactors.length * spec.regs.length;
+  return variants;
+}
+
+export function cellCount(spec: CanonicalSpec): number {
+  return optionVariantCount(spec) * spec.n.length * spec.seeds.length * spec.initFactors.length * spec.regs.length;
 }
 
 /** The cells of `spec`, longest first; ties keep the axis order (N, variant, reg, init, seed). */

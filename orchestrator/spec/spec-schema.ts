@@ -6,15 +6,11 @@
 import { z } from 'zod';
 import type { TrainingOptions } from '../../functions/trainer/task.js';
 import { DEFAULT_OPTIONS } from '../../functions/trainer/task.js';
-import { lambdaSchema, regSchema, trainingOptionsShape } from '../../functions/trainer/validation.js';
+import { LIMITS, taskTooLarge } from '../../functions/limits.js';
+import { lambdaListSchema, lambdaSchema, nSchema, regSchema, seedSchema, trainingOptionsShape } from '../../functions/trainer/validation.js';
 import type { AdaptiveSearch } from '../search/adaptive.js';
 import { DEFAULT_SEARCH } from '../search/adaptive.js';
 
-const nSchema = z.number({ error: 'must be a number of training patterns' })
-  .int({ error: 'must be an integer number of training patterns' })
-  .min(2, { error: 'must be ≥ 2 training patterns' });
-const seedSchema = z.number({ error: 'must be an integer seed' }).int({ error: 'must be an integer seed' }).min(0, { error: 'must be ≥ 0' })
-  .max(0xffffffff, { error: 'must be ≤ 4294967295' });
 const initSchema = z.number().refine((v) => Number.isFinite(v) && v > 0, { error: 'must be a finite number > 0 (init variance factor)' });
 
 const axis = <T extends z.ZodType>(item: T, what: string) =>
@@ -34,7 +30,7 @@ const ascendingDistinct = (ls: readonly number[]) => ls.every((l, i) => i === 0 
 const searchSchema = z
   .strictObject({
     mode: z.literal('adaptive', { error: 'must be "adaptive" (a fixed grid is given as "lambdas" instead)' }),
-    start: axis(lambdaSchema, 'λ values to start from')
+    start: lambdaListSchema
       .min(2, { error: 'must list at least two λ values to start from, e.g. one per decade' })
       .default(DEFAULT_SEARCH.start),
     resolution: z.number({ error: 'must be a number' })
@@ -60,17 +56,28 @@ export const specSchema = z
     name: z.string().optional(),
     description: z.string().optional(),
     n: axis(nSchema, 'N values (training-set sizes)'),
-    lambdas: axis(lambdaSchema, 'λ values').optional(),
+    lambdas: lambdaListSchema.optional(),
     search: searchSchema.optional(),
     seeds: z.union([
-      z.number().int({ error: 'must be a whole count of seeds' }).min(1, { error: 'must be ≥ 1' }),
-      axis(seedSchema, 'seeds'),
+      z.number().int({ error: 'must be a whole count of seeds' }).min(1, { error: 'must be ≥ 1' })
+        .max(LIMITS.cells, { error: `must be ≤ ${LIMITS.cells} (a sweep holds at most ${LIMITS.cells} cells)` }),
+      axis(seedSchema, 'seeds').max(LIMITS.cells, { error: `must list at most ${LIMITS.cells} seeds` }),
     ], { error: 'must be a count of seeds or a list of seeds' }).default(10),
     initFactors: axis(initSchema, 'init factors').default([1]),
     regs: axis(regSchema, 'regularizers ("l1", "l2")').default(['l2']),
     ...optionAxes,
   })
   .superRefine((s, ctx) => {
+    // The largest task the spec can make (every axis at its largest) must fit.
+    const largest = (v: number | number[] | undefined, fallback: number) => (v === undefined ? fallback : Math.max(...[v].flat()));
+    const why = taskTooLarge({
+      n: Math.max(...s.n),
+      valSize: largest(s.valSize, DEFAULT_OPTIONS.valSize),
+      inputDim: largest(s.inputDim, DEFAULT_OPTIONS.inputDim),
+      hidden: largest(s.hidden, DEFAULT_OPTIONS.hidden),
+      lambdaCount: s.lambdas?.length ?? s.search?.start.length ?? 1,
+    });
+    if (why) ctx.addIssue({ code: 'custom', path: ['n'], message: why });
     if ((s.lambdas === undefined) === (s.search === undefined)) {
       ctx.addIssue({
         code: 'custom',

@@ -5,7 +5,7 @@
  */
 import { link, readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { writeFileAtomic, writeTemp } from '../fs/atomic-file.js';
+import { makeFolder, writeFileAtomic, writeTemp } from '../fs/atomic-file.js';
 import type { ObjectBackend } from './object-backend.js';
 
 export class FolderBackend implements ObjectBackend {
@@ -36,6 +36,11 @@ export class FolderBackend implements ObjectBackend {
     } finally {
       await rm(temp, { force: true });
     }
+  }
+
+  async checkWritable(): Promise<void> {
+    await makeFolder(this.root);
+    await rm(await writeTemp(join(this.root, '.lambdastar-write-check'), ''), { force: true });
   }
 
   put(key: string, body: string): Promise<void> {

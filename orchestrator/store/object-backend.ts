@@ -8,4 +8,6 @@ export interface ObjectBackend extends ObjectIO {
   listNames(dir: string): AsyncIterable<string>;
   /** Names of the sub-folders directly inside folder `dir`. */
   listFolders(dir: string): Promise<string[]>;
+  /** Makes sure objects can be written (a folder: it exists and takes a file); throws what failed. */
+  checkWritable?(): Promise<void>;
 }

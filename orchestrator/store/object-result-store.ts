@@ -8,7 +8,8 @@ import {
   sweepsFolder, taskIdOfResultName,
 } from '../../functions/keys.js';
 import type { WaitOptions } from '../../functions/results.js';
-import { CorruptResultError, createOrRead, parseResult, writeOnce } from '../../functions/results.js';
+import { CorruptResultError, createOrRead, parseResult, writeOnce, WriteInProgressError } from '../../functions/results.js';
+import { failureClass } from '../errors.js';
 import { cellId } from '../../functions/trainer/ids.js';
 import type { TaskResult } from '../../functions/trainer/task.js';
 import { buildManifest, parseFailures, parseManifest, serializeFailures, serializeManifest } from './manifest-io.js';
@@ -16,7 +17,7 @@ import type { MigrationSummary } from './migrate-layout1.js';
 import { migrateLayout1 } from './migrate-layout1.js';
 import type { ObjectBackend } from './object-backend.js';
 import type { FailureRecord, Manifest, ResultStore, StoredEntry } from './result-store.js';
-import { StoreLayoutError } from './result-store.js';
+import { StoreAccessError, StoreLayoutError, StoreWriteError } from './result-store.js';
 
 /** Cells read at once, and object reads in flight at once. */
 const CELL_WINDOW = 64;
@@ -89,10 +90,20 @@ export class ObjectResultStore implements ResultStore {
     });
   }
 
+  async checkWritable(): Promise<void> {
+    try {
+      await this.backend.checkWritable?.();
+    } catch (err) {
+      const e = err as NodeJS.ErrnoException;
+      throw new StoreAccessError(`--store: cannot write to ${this.location} (${e.code ?? e.message}); point --store at a folder you can write to`, { cause: err });
+    }
+    await this.checkLayout();
+  }
+
   async putManifest(manifest: Manifest): Promise<void> {
-    await this.markLayout();
+    await this.writing(layoutKey(this.prefix), () => this.markLayout());
     const key = manifestKey(this.prefix, manifest.sweepId);
-    const existing = await createOrRead(this.backend, key, serializeManifest(manifest), this.wait, this.describe(key));
+    const existing = await this.writing(key, () => createOrRead(this.backend, key, serializeManifest(manifest), this.wait, this.describe(key)));
     // Same id ⇒ same points: a stored manifest only has to be valid (its labels may differ).
     if (existing !== undefined) parseManifest(existing, this.describe(key), manifest.sweepId);
   }
@@ -153,11 +164,27 @@ export class ObjectResultStore implements ResultStore {
 
   putResult(result: TaskResult): Promise<'written' | 'identical'> {
     const key = resultKey(this.prefix, cellId(result.task), result.taskId);
-    return writeOnce(this.backend, key, result, this.describe(key), this.wait);
+    return this.writing(key, () => writeOnce(this.backend, key, result, this.describe(key), this.wait));
   }
 
   async putFailures(sweepId: string, failures: FailureRecord[]): Promise<void> {
-    await this.backend.put(failuresKey(this.prefix, sweepId), serializeFailures(failures));
+    const key = failuresKey(this.prefix, sweepId);
+    await this.writing(key, () => this.backend.put(key, serializeFailures(failures)));
+  }
+
+  /** Runs a write, naming the store and the object when the environment refuses it. */
+  private async writing<T>(key: string, write: () => Promise<T>): Promise<T> {
+    try {
+      return await write();
+    } catch (err) {
+      if (failureClass(err) !== 'environment' || err instanceof WriteInProgressError) throw err;
+      const e = err as NodeJS.ErrnoException;
+      const why = e.code === 'ENOSPC' || e.code === 'EDQUOT' ? 'free some space' : 'check the store';
+      const first = e.message.split('\n')[0];
+      // Node's file errors already begin with their code ("ENOSPC: no space left on device, write").
+      const detail = first.startsWith(`${e.code ?? e.name}:`) ? first : `${e.code ?? e.name}: ${first}`;
+      throw new StoreWriteError(`--store ${this.location}: could not write ${this.describe(key)} (${detail}); ${why} and run again — everything stored is intact`, { cause: err });
+    }
   }
 
   async getFailures(sweepId: string): Promise<FailureRecord[]> {

@@ -21,6 +21,7 @@ export function parseS3Url(location: string): { bucket: string; prefix: string }
 }
 
 export function openStore(location: string, opts: StoreOptions = {}): ResultStore {
+  if (location.trim() === '') throw new StoreLocationError('--store: is empty; give a folder (e.g. ./runs) or s3://bucket/prefix');
   if (location.startsWith('s3://')) {
     const { bucket, prefix } = parseS3Url(location);
     if (!opts.openS3) throw new StoreLocationError('--store: S3 stores are not available in this build');

@@ -6,6 +6,8 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import { ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
 import { s3ErrorCode, s3ObjectIO } from '../../functions/s3-object-io.js';
 import type { ObjectIO } from '../../functions/results.js';
+import { awsEnvironmentProblem } from '../aws/aws-errors.js';
+import { EnvironmentError } from '../errors.js';
 import type { ObjectBackend } from './object-backend.js';
 
 /** A bucket that does not exist (bad input) or that these credentials may not use (environment). */
@@ -35,6 +37,8 @@ export class S3Backend implements ObjectBackend {
     if (name === 'AccessDenied' || status === 403) {
       return new BucketError('ACCESS_DENIED', `--store: access to bucket "${this.bucket}" denied; check the credentials and the IAM policy in the README`, { cause: err });
     }
+    const problem = awsEnvironmentProblem(err, `S3 bucket "${this.bucket}"`);
+    if (problem) return new EnvironmentError(`--store: ${problem}`, { cause: err });
     return err;
   }
 

@@ -5,6 +5,7 @@
  */
 import pLimit from 'p-limit';
 import { cellId } from '../../functions/trainer/ids.js';
+import { failureClass } from '../errors.js';
 import type { TaskResult } from '../../functions/trainer/task.js';
 import type { Executor, TaskOutcome } from '../executors/executor.js';
 import type { PlannedTask } from '../plan/planner.js';
@@ -28,13 +29,20 @@ export interface FanOutOptions {
   hooks: FanOutHooks;
 }
 
-/** Runs `tasks`; resolves when every started batch has settled. Returns how many tasks never started. */
+/**
+ * Runs `tasks`; resolves when every started batch has settled, with how many tasks never started.
+ * An environment failure — the store cannot be written (a full disk), credentials are missing, the
+ * backend cannot be reached — is nobody's task failing: no batch starts after it, those running
+ * settle, and the fan-out rejects with it.
+ */
 export async function fanOut(tasks: readonly PlannedTask[], opts: FanOutOptions): Promise<{ notStarted: number }> {
   const { executor, signal, hooks } = opts;
   const limit = pLimit(executor.concurrency);
   const attempts = new Map<string, number>();
   const running = new Set<Promise<void>>();
   let notStarted = 0;
+  let fatal: { error: unknown } | undefined;
+  const isFatal = (err: unknown) => failureClass(err) === 'environment' && (fatal ??= { error: err }) !== undefined;
 
   const fail = (planned: PlannedTask, n: number, message: string) => {
     hooks.onFailure({ taskId: planned.id, cellId: cellId(planned.task), lambdas: planned.task.lambdas, attempts: n, message });
@@ -42,7 +50,7 @@ export async function fanOut(tasks: readonly PlannedTask[], opts: FanOutOptions)
   };
 
   const handle = async (batch: PlannedTask[]): Promise<void> => {
-    if (signal?.aborted) {
+    if (signal?.aborted || fatal) {
       notStarted += batch.length;
       return;
     }
@@ -50,6 +58,7 @@ export async function fanOut(tasks: readonly PlannedTask[], opts: FanOutOptions)
     try {
       outcomes = await executor.runBatch(batch, signal);
     } catch (err) {
+      if (isFatal(err)) return;
       const message = err instanceof Error ? err.message : String(err);
       outcomes = batch.map((t) => ({ id: t.id, ok: false as const, message }));
     }
@@ -62,9 +71,9 @@ export async function fanOut(tasks: readonly PlannedTask[], opts: FanOutOptions)
           await hooks.onResult(planned, outcome.result, outcome.storedRemotely === true);
           hooks.onSettled?.(planned, true);
         } catch (err) {
-          fail(planned, n, err instanceof Error ? err.message : String(err));
+          if (!isFatal(err)) fail(planned, n, err instanceof Error ? err.message : String(err));
         }
-      } else if (n < opts.maxAttempts && !signal?.aborted) {
+      } else if (n < opts.maxAttempts && !signal?.aborted && !fatal) {
         // Retried alone, so a task that crashes its batch cannot take its batch-mates down again.
         schedule([planned]);
       } else {
@@ -85,5 +94,6 @@ export async function fanOut(tasks: readonly PlannedTask[], opts: FanOutOptions)
 
   for (const batch of executor.batches([...tasks])) schedule(batch);
   while (running.size > 0) await Promise.all([...running]);
+  if (fatal) throw fatal.error;
   return { notStarted };
 }

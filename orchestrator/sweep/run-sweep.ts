@@ -142,18 +142,20 @@ export async function runSweep(opts: RunSweepOptions): Promise<SweepSummary> {
     }
   };
 
-  for (const c of planCells(spec)) {
-    if (signal?.aborted) break;
-    chunk.push(c);
-    if (chunk.length >= chunkCells) await runChunk();
+  try {
+    for (const c of planCells(spec)) {
+      if (signal?.aborted) break;
+      chunk.push(c);
+      if (chunk.length >= chunkCells) await runChunk();
+    }
+    if (chunk.length > 0 && !signal?.aborted) await runChunk();
+    if (!manifestWritten) await store.putManifest(manifest);
+    if (summary.failed.length > 0 || (await store.getFailures(manifest.sweepId)).length > 0) {
+      await store.putFailures(manifest.sweepId, summary.failed);
+    }
+  } finally {
+    progress?.finish();
   }
-  if (chunk.length > 0 && !signal?.aborted) await runChunk();
-  if (!manifestWritten) await store.putManifest(manifest);
-
-  if (summary.failed.length > 0 || (await store.getFailures(manifest.sweepId)).length > 0) {
-    await store.putFailures(manifest.sweepId, summary.failed);
-  }
-  progress?.finish();
   // Every point trained here is one the sweep asked for; the rest of its known points were stored.
   summary.pointsReused = summary.points - summary.pointsTrained;
   summary.aborted = signal?.aborted ?? false;

@@ -21,8 +21,8 @@ export interface Faults {
   drop?: (call: number) => boolean;
   /** Fail (X-Amz-Function-Error: Unhandled) every invocation whose batch holds this task id. */
   crashOnTask?: string;
-  /** Hold the first invocation holding this task id for `ms` before answering. */
-  stall?: { taskId: string; ms: number };
+  /** Hold the first invocation holding this task id until `release` resolves. */
+  stall?: { taskId: string; release: Promise<void> };
   /** Answer without running the handler (for the invoke benchmark). */
   noop?: boolean;
 }
@@ -114,7 +114,7 @@ export class LocalLambda {
     const stall = this.faults.stall;
     if (stall && ids.includes(stall.taskId) && !this.stalled.has(stall.taskId)) {
       this.stalled.add(stall.taskId);
-      await new Promise((r) => setTimeout(r, stall.ms));
+      await stall.release;
     }
     const reply = await this.run(event);
     if (res.destroyed) return;

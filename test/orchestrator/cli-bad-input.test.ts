@@ -26,18 +26,28 @@ const cases: [string, string[], RegExp][] = [
   ['a preset name that is an object property', ['--preset', 'toString'], /--preset: unknown preset "toString"; choose one of quick/],
   ['unknown preset', ['--preset', 'thesis-fig9'], /--preset: unknown preset "thesis-fig9"; choose one of quick, thesis-fig1/],
   ['λ ≤ 0', ['--spec', spec('lambda', { ...ok, lambdas: [1e-3, 0] })], /spec\.lambdas\[1\]: must be a finite number > 0/],
-  ['N < 2', ['--spec', spec('n', { ...ok, n: [1, 10] })], /spec\.n\[0\]: must be ≥ 2 training patterns/],
+  ['N < 2', ['--spec', spec('n', { ...ok, n: [1, 10] })], /spec\.n\[0\]: must be ≥ 2 \(training patterns N\)/],
   ['an empty axis', ['--spec', spec('empty', { ...ok, regs: [] })], /spec\.regs: must not be empty/],
   ['a non-integer seed count', ['--spec', spec('seeds', { ...ok, seeds: 2.5 })], /spec\.seeds: must be a count of seeds or a list/],
   ['no spec at all', [], /say what to sweep: --preset quick/],
   ['a store path that is a file', ['--spec', spec('good', ok), '--store', fileStore], /--store: .*a-file is a file, not a folder/],
   ['a bad concurrency', ['--spec', spec('good2', ok), '--concurrency', '0'], /--concurrency must be a whole number ≥ 1/],
+  ['N = 1e9 (the memory a task needs)', ['--spec', spec('bigN', { ...ok, n: [1e9] })], /spec\.n\[0\]: must be ≤ 10000000 \(training patterns N\)/],
+  ['N = 1e7 with 20000 validation patterns and D = 100', ['--spec', spec('mem', { ...ok, n: [1e7], inputDim: 100 })], /spec\.n: a task with n = 10000000, valSize = 10 and inputDim = 100 needs [\d.]+ GB of memory; a task may use at most 1\.00 GB: lower n, valSize or inputDim/],
+  ['D = H = 1000 (the kernel size)', ['--spec', spec('kernel', { ...ok, inputDim: 1000, hidden: 1000 })], /spec\.n: inputDim × hidden = 1000000 weights; the trainer generates code per weight and allows at most 40000/],
+  ['10 million cells (the plan size)', ['--spec', spec('huge', { ...ok, n: Array.from({ length: 1000 }, (_, i) => i + 2), seeds: 10000 })], /spec: 10000000 cells \(1000 N × 10000 seeds × 1 init factors × 1 regs × 1 option variants\); a sweep may hold at most 100000: split it/],
+  ['a seed beyond uint32', ['--spec', spec('seed', { ...ok, seeds: [4294967296] })], /spec\.seeds\[0\]: must be ≤ 4294967295 \(replicate seed\)/],
+  ['1001 λ values', ['--spec', spec('many', { ...ok, lambdas: Array.from({ length: 1001 }, (_, i) => (i + 1) / 1000) })], /spec\.lambdas: must list at most 1000 λ values/],
+  ['a concurrency of a billion threads', ['--spec', spec('good3', ok), '--concurrency', '1000000000'], /--concurrency: at most \d+ \(4 worker threads per core on this machine's \d+; more only add memory\); got 1000000000/],
+  ['an empty --store', ['--spec', spec('good4', ok), '--store', ''], /--store: is empty; give a folder/],
+  ['a --store that cannot be created', ['--spec', spec('good5', ok), '--store', '/proc/lambdastar'], /--store: cannot write to \/proc\/lambdastar \(ENOENT\); point --store at a folder you can write to/],
+  ['an --out that is a file', ['--spec', spec('good6', ok), '--out', fileStore], /--out: .*a-file is a file, not a folder/],
 ];
 
 describe('bad input to `lambdastar run`: one line, exit code 2, nothing written', () => {
   test.each(cases)('%s', async (_name, args, message) => {
     const store = join(dir, `store-${Math.random().toString(36).slice(2)}`);
-    const run = await runCli(['run', '--store', store, ...args]);
+    const run = await runCli(['run', '--store', store, ...args, '--no-progress']);
     expect(run.code).toBe(2);
     const lines = errorLines(run.stderr).filter((l) => !/NodeVersionSupportWarning|node >=22|running node|a\.co|trace-warnings|^\(run with/.test(l));
     expect(lines).toHaveLength(1);
@@ -53,4 +63,31 @@ test('report on an unknown sweep names the known ones', async () => {
   const run = await runCli(['report', '--store', store, '--sweep', 'feedface0000']);
   expect(run.code).toBe(2);
   expect(run.stderr).toMatch(/--sweep: no sweep "feedface0000" in .*; known: [0-9a-f]{12}/);
+});
+
+describe('bad input to the other commands', () => {
+  const store = join(dir, 'other-store');
+  test.each([
+    ['plan of 10 million cells answers at once with the size and the limit', ['plan', '--spec', spec('huge2', { ...ok, n: Array.from({ length: 1000 }, (_, i) => i + 2), seeds: 10000 })], /a sweep may hold at most 100000/],
+    ['a sweep id that is a path', ['report', '--store', store, '--sweep', '../other/0123456789ab'], /--sweep: "\.\.\/other\/0123456789ab" is not a sweep id \(12 hex digits/],
+    ['status of a sweep id that is a path', ['status', '--store', store, '--sweep', '../../etc'], /--sweep: "\.\.\/\.\.\/etc" is not a sweep id/],
+    ['a loss figure for an N the sweep lacks', ['report', '--store', store, '--loss-n', '77'], /--loss-n: the sweep has no N = 77; choose one of 10, 20/],
+    ['task with an unknown regularizer', ['task', '--n', '10', '--seed', '1', '--lambdas', '1e-3', '--reg', 'l3'], /--reg.*l3/],
+    ['task with a bad init factor', ['task', '--n', '10', '--seed', '1', '--lambdas', '1e-3', '--init-factor', '-1'], /--init-factor: must be a finite number > 0/],
+  ])('%s', async (_name, args, message) => {
+    if (!existsSync(store)) expect((await runCli(['run', '--spec', spec('other', ok), '--store', store, '--no-report', '--no-progress'])).code).toBe(0);
+    const run = await runCli(args);
+    expect(run.code).toBe(2);
+    const lines = errorLines(run.stderr).filter((l) => !/^\(run with/.test(l));
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(message);
+    expect(run.stderr).not.toMatch(/\n\s+at /);
+    expect(existsSync(join(dir, 'other'))).toBe(false);
+  });
+
+  test('--version prints the version', async () => {
+    const run = await runCli(['--version']);
+    expect(run.code).toBe(0);
+    expect(run.stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
+  });
 });

@@ -99,3 +99,30 @@ test('an edited metric whose digest was recomputed reads as valid, and `verify -
   expect(verify.stdout).toMatch(new RegExp(`MISMATCH \\S*${relative(store, object)}: stored [0-9a-f]+… local [0-9a-f]+… \\(λ=0\\.001 valLoss: stored`));
   expect(verify.stdout).toMatch(/all 4 stored results of the sweep read back intact; re-trained 4: 3 reproduce bit for bit, 1 do not/);
 });
+
+test('a manifest cut down by hand (an N removed) is named as corrupt by status, report and verify — never used to shrink the sweep', async () => {
+  const store = join(dir, 'shrunk');
+  cpSync(pristine, store, { recursive: true });
+  const [sweep] = readdirSync(join(store, 'sweeps'));
+  const path = join(store, 'sweeps', sweep, 'manifest.json');
+  const m = JSON.parse(readFileSync(path, 'utf8'));
+  m.spec.n = [10];
+  writeFileSync(path, JSON.stringify(m));
+  for (const args of [['status'], ['report', '--out', join(dir, 'shrunk-report')], ['verify']]) {
+    const result = await runCli([...args, '--store', store]);
+    expect(result.code).toBe(2);
+    expect(errorLines(result.stderr)).toEqual([`lambdastar: ${store}/sweeps/${sweep}/manifest.json: corrupt manifest (its spec does not match its sweep id (edited?)); restore it from a backup, or delete it and run the sweep's spec again`]);
+  }
+});
+
+test('status counts a cell holding a corrupt object as corrupt, not done, and ignores stray files', async () => {
+  const { store } = corrupted('status-corrupt', (s, v) => edit(s, v, () => '{"taskId":'));
+  const [first] = objects(store);
+  writeFileSync(join(store, 'cells', first.cell, 'notes.txt'), 'a stray file');
+  writeFileSync(join(store, 'cells', first.cell, `${first.file}.tmp-1-abcd`), 'an abandoned temporary file');
+  const status = await runCli(['status', '--store', store, '--json']);
+  expect(status.code).toBe(0);
+  expect(JSON.parse(status.stdout)).toEqual([expect.objectContaining({ cells: 4, done: 3, open: 0, corrupt: 1 })]);
+  const text = await runCli(['status', '--store', store]);
+  expect(text.stdout).toMatch(/3\/4 cells done .* 1 cell\(s\) with corrupt objects — see `lambdastar verify`/);
+});

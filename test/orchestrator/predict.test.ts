@@ -42,10 +42,18 @@ async function syntheticStore(): Promise<string> {
 }
 
 describe('predict', () => {
-  test('prediction interval by hand: exact data gives a zero-width interval on the line', () => {
-    const p = predictionInterval([0, 1, 2, 3], [1, 3, 5, 7], 10);
-    expect(p.value).toBeCloseTo(21, 12);
-    expect(p.hi - p.lo).toBeCloseTo(0, 12);
+  test('prediction interval against a textbook case: a prediction (not a confidence) interval, with n − 2 degrees of freedom', () => {
+    // x = 1…5, y = 2, 4, 5, 4, 5: ŷ = 2.2 + 0.6x, SSE = 2.4, s = √0.8, Sxx = 10, x̄ = 3.
+    // At x0 = 6: ŷ = 5.8; t(0.975, 3) = 3.182446 (tables); half-width t·s·√(1 + 1/5 + 9/10) = 4.12492.
+    // A confidence interval (√(1/5 + 9/10)) would give 2.98530; t with 4 df (2.776445) would give 3.59830.
+    const p = predictionInterval([1, 2, 3, 4, 5], [2, 4, 5, 4, 5], 6);
+    expect(p.value).toBeCloseTo(5.8, 12);
+    expect((p.hi - p.lo) / 2).toBeCloseTo(3.182446 * Math.sqrt(0.8) * Math.sqrt(2.1), 5);
+    expect((p.hi - p.lo) / 2).toBeCloseTo(4.12492, 4);
+    // Exact data: a zero-width interval on the line.
+    const exact = predictionInterval([0, 1, 2, 3], [1, 3, 5, 7], 10);
+    expect(exact.value).toBeCloseTo(21, 12);
+    expect(exact.hi - exact.lo).toBeCloseTo(0, 12);
     expect(() => predictionInterval([0, 1], [0, 1], 3)).toThrow(RangeError);
   });
 

@@ -4,7 +4,7 @@ import { Worker } from 'node:worker_threads';
 import { describe, expect, test } from 'vitest';
 import { runTask } from '../../functions/trainer/run-task.js';
 import type { Task, TaskResult } from '../../functions/trainer/task.js';
-import { withDefaults } from '../../functions/trainer/task.js';
+import { TRAINER_VERSION, withDefaults } from '../../functions/trainer/task.js';
 
 const tasks: Task[] = [
   withDefaults({ n: 108, seed: 3, initFactor: 1, reg: 'l2', lambdas: [1e-3, 1e-2], epochs: 50, valSize: 500 }),
@@ -13,7 +13,8 @@ const tasks: Task[] = [
 ];
 
 // Pinned so that any change to the numerics is noticed; a deliberate change bumps TRAINER_VERSION
-// and these values together.
+// and these values together (the version they belong to is pinned with them).
+const GOLDEN_VERSION = '1.0.0';
 const GOLDEN = [
   '936a0d3cfb3c26bd030610630bd8b52bb1712a9d7895720cb82ef23b3fb8cc63',
   '7f2566fec6c88ade82db2b094276addeda92ebfe8b636fa8c0ef1770f9ba2379',
@@ -34,8 +35,9 @@ function inWorker(task: Task): Promise<TaskResult> {
 }
 
 describe('determinism', () => {
-  test('golden digests', () => {
-    expect(tasks.map((t) => runTask(t).digest)).toEqual(GOLDEN);
+  test('golden digests, tied to the trainer version', () => {
+    expect(TRAINER_VERSION, 'TRAINER_VERSION changed: recompute the golden digests for it').toBe(GOLDEN_VERSION);
+    expect(tasks.map((t) => runTask(t).digest), 'the numerics changed: bump TRAINER_VERSION and the goldens together').toEqual(GOLDEN);
   });
 
   test('the same task gives the same digest in-process, in a worker thread and in the bundled Lambda handler', async () => {

@@ -57,4 +57,19 @@ describe('seeded randomness', () => {
     for (let i = 0; i < 60_000; i++) counts[rng.below(6)]++;
     for (const c of counts) expect(Math.abs(c - 10_000)).toBeLessThan(400);
   });
+
+  test('below(n) is unbiased where a plain `% n` is not: n = 3·2^30', () => {
+    // uint32 % n would hit [0, 2^30) twice as often as the rest: 1/2 of draws instead of 1/3.
+    const rng = streamFor(6, 'shuffle');
+    const n = 3 * 2 ** 30;
+    let low = 0;
+    const draws = 30_000;
+    for (let i = 0; i < draws; i++) {
+      const x = rng.below(n);
+      expect(x >= 0 && x < n && Number.isInteger(x)).toBe(true);
+      if (x < 2 ** 30) low++;
+    }
+    // Binomial(30000, 1/3): SD ≈ 0.0027; 0.015 is over 5 SD from 1/3 and from 1/2.
+    expect(Math.abs(low / draws - 1 / 3)).toBeLessThan(0.015);
+  });
 });

@@ -7,12 +7,15 @@ import { withDefaults } from '../../functions/trainer/task.js';
 const trainFinite = (task: Parameters<typeof trainTask>[0]) => trainTask(task).map(finite);
 
 describe('training', () => {
-  test('N = 3240, λ = 2e-3, L2, default protocol: validation error within 0.025 of the Bayes error 0.193', () => {
+  test('N = 3240, λ = 2e-3, L2, default protocol: validation error at the Bayes error 0.193, never clearly below it', () => {
     const errors = [0, 1, 2].map(
       (seed) => finite(runTask(withDefaults({ n: 3240, seed, initFactor: 1, reg: 'l2', lambdas: [2e-3] })).metrics[0]).valError,
     );
     const mean = errors.reduce((a, b) => a + b, 0) / errors.length;
-    expect(Math.abs(mean - 0.1932)).toBeLessThan(0.025);
+    // The SE of a mean over 3 × 20000 validation patterns is ≈ 0.0016: below 0.1932 − 0.006 (≈ 4 SE)
+    // no classifier can go without seeing the validation data; above, a good fit stays within 0.025.
+    expect(mean).toBeGreaterThan(0.1932 - 0.006);
+    expect(mean).toBeLessThan(0.1932 + 0.025);
   });
 
   test.each<[Reg]>([['l2'], ['l1']])('weight norm falls as λ grows (%s)', (reg) => {
