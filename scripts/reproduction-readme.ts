@@ -29,27 +29,61 @@ function edgeSummary(g: GroupAnalysis | undefined): string {
   return dominated.length === 0 ? 'none' : `N = ${dominated.join(', ')}`;
 }
 
-/** Per-N comparison of the two grids: mean λ* and seeds on a grid edge. */
-function perNTable(thesis: GroupAnalysis | undefined, ext: GroupAnalysis | undefined): string[] {
-  const ns = [...new Set([...(thesis?.points ?? []), ...(ext?.points ?? [])].map((p) => p.n))].sort((a, b) => a - b);
-  const rows = ['| N | mean λ* (thesis grid) | on edge | mean λ* (extended grid) | on edge |', '| ---: | ---: | ---: | ---: | ---: |'];
+/** Per-N comparison of the two grids and the adaptive search: mean λ*, seeds on an edge (or at a bound). */
+function perNTable(thesis: GroupAnalysis | undefined, ext: GroupAnalysis | undefined, adaptive: GroupAnalysis | undefined): string[] {
+  const ns = [...new Set([...(thesis?.points ?? []), ...(ext?.points ?? []), ...(adaptive?.points ?? [])].map((p) => p.n))].sort((a, b) => a - b);
+  const rows = [
+    '| N | mean λ* (thesis grid) | on edge | mean λ* (extended grid) | on edge | mean λ* (adaptive) | resolution | at bound |',
+    '| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+  ];
   for (const n of ns) {
     const t = thesis?.points.find((p) => p.n === n);
     const x = ext?.points.find((p) => p.n === n);
+    const a = adaptive?.points.find((p) => p.n === n);
     const cell = (p: typeof t) => (p ? `${e2(p.meanLambdaStar)} ± ${e2(p.semLambdaStar)} | ${p.edgeCount}/${p.seeds}` : '— | —');
-    rows.push(`| ${n} | ${cell(t)} | ${cell(x)} |`);
+    const searched = a ? `${e2(a.meanLambdaStar)} ± ${e2(a.semLambdaStar)} | ${ratio(a.resolution)} | ${a.boundCount}/${a.seeds}` : '— | — | —';
+    rows.push(`| ${n} | ${cell(t)} | ${cell(x)} | ${searched} |`);
   }
   return rows;
 }
 
-function slopeRows(label: string, thesisValue: string, t: GroupAnalysis | undefined, x: GroupAnalysis | undefined): string {
-  return `| ${label} | ${thesisValue} | ${slope(t?.slope ?? null)} | ${slope(x?.slope ?? null)} | ${slope(x?.slopeWithoutEdges ?? null)} | ${edgeSummary(t)} | ${edgeSummary(x)} |`;
+const ratio = (v: number | null) => (v === null ? '—' : `×${v.toFixed(3)}`);
+
+function slopeRows(label: string, thesisValue: string, t: GroupAnalysis | undefined, x: GroupAnalysis | undefined, a: GroupAnalysis | undefined): string {
+  return (
+    `| ${label} | ${thesisValue} | ${slope(t?.slope ?? null)} | ${slope(x?.slope ?? null)} | ${slope(x?.slopeWithoutEdges ?? null)} | ` +
+    `${slope(a?.slope ?? null)} | ${edgeSummary(t)} | ${edgeSummary(x)} |`
+  );
 }
 
 const SLOPE_HEADER = [
-  '| | thesis | lambdastar, thesis grid | lambdastar, extended grid | extended, without grid-edge N | edge-dominated N (thesis grid) | edge-dominated N (extended) |',
-  '| --- | ---: | ---: | ---: | ---: | --- | --- |',
+  '| | thesis | lambdastar, thesis grid | lambdastar, extended grid | extended, without grid-edge N | lambdastar, adaptive | edge-dominated N (thesis grid) | edge-dominated N (extended) |',
+  '| --- | ---: | ---: | ---: | ---: | ---: | --- | --- |',
 ];
+
+/** The worst resolution over every N of a sweep's groups (null when a λ* sits on an edge). */
+function worstResolution(a: Analysis | undefined): number | null {
+  const rs = (a?.groups ?? []).flatMap((g) => g.points.map((p) => p.resolution));
+  return rs.length === 0 || rs.includes(null) ? null : Math.max(...(rs as number[]));
+}
+
+/** How much training each way of choosing λ took for one figure, and how finely it resolved λ*. */
+function workTable(a: Record<string, Analysis>): string[] {
+  const rows = [
+    '| | thesis grid (14 λ) | extended grid (22 λ) | adaptive | adaptive ÷ extended | resolution: thesis / extended / adaptive | λ* on an edge or at a bound (adaptive) |',
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: |',
+  ];
+  const g = (v: number | undefined) => (v === undefined ? '—' : `${(v / 1e9).toFixed(2)} G`);
+  for (const fig of ['thesis-fig2', 'thesis-fig3', 'thesis-fig4']) {
+    const [t, x, ad] = [a[fig], a[`${fig}-ext`], a[`${fig}-adaptive`]];
+    const stuck = (ad?.groups ?? []).reduce((s, grp) => s + grp.points.reduce((q, p) => q + Math.max(p.edgeCount, p.boundCount), 0), 0);
+    rows.push(
+      `| fig. ${fig.slice(-1)} | ${g(t?.work)} | ${g(x?.work)} | ${g(ad?.work)} | ${x && ad ? (ad.work / x.work).toFixed(2) : '—'} | ` +
+        `${ratio(worstResolution(t))} / ${ratio(worstResolution(x))} / ${ratio(worstResolution(ad))} | ${ad ? `${stuck} of ${ad.cells.planned}` : '—'} |`,
+    );
+  }
+  return rows;
+}
 
 function meaning(t: GroupAnalysis | undefined, x: GroupAnalysis | undefined): string {
   if (!t?.slope || !x?.slope) return '';
@@ -72,6 +106,19 @@ function meaning(t: GroupAnalysis | undefined, x: GroupAnalysis | undefined): st
     );
   }
   return parts.join(' ');
+}
+
+/** What the adaptive search adds to a figure, computed from its analysis against the extended grid's. */
+function adaptiveMeaning(a: GroupAnalysis | undefined, x: GroupAnalysis | undefined): string {
+  if (!a?.slope || !x?.slope) return '';
+  const stuck = a.points.reduce((s, p) => s + Math.max(p.edgeCount, p.boundCount), 0);
+  const ci = x.slope.ci95;
+  const agrees = ci !== null && a.slope.value >= ci[0] && a.slope.value <= ci[1];
+  return (
+    `The adaptive search brackets λ* in ${stuck === 0 ? 'every cell' : `all but ${stuck} cells`} and resolves it to ` +
+    `${ratio(Math.max(...a.points.map((p) => p.resolution ?? Infinity)))} or finer; its slope ${slope(a.slope)} ` +
+    `${agrees ? "lies inside the extended grid's confidence interval" : "lies outside the extended grid's confidence interval"}.`
+  );
 }
 
 function fig1(a: Analysis | undefined, ext: Analysis | undefined): string[] {
@@ -158,6 +205,13 @@ function summary(a: Record<string, Analysis>): string[] {
   if (l1?.slope && l2?.slope) {
     out.push(`- **L1 against L2 (fig. 4).** Slopes ${slope(l1.slope)} (L1) and ${slope(l2.slope)} (L2); ${l1Offset(a['thesis-fig4-ext'])}.`);
   }
+  const f2a = group(a['thesis-fig2-adaptive'], 'l2', 1);
+  if (f2a?.slope && f2x?.slope && a['thesis-fig2-adaptive'] && a['thesis-fig2-ext']) {
+    out.push(
+      `- **Adaptive λ* search.** Searching each cell instead of a grid: ${adaptiveMeaning(f2a, f2x)} It took ` +
+        `${(a['thesis-fig2-adaptive'].work / a['thesis-fig2-ext'].work).toFixed(2)} of the extended grid's work for fig. 2.`,
+    );
+  }
   const sens = (a['protocol-sensitivity']?.groups ?? []).map((g) => g.slope?.value).filter((v): v is number => v !== undefined);
   if (sens.length > 0) {
     out.push(`- **Protocol.** Batch size and input scaling alone move the fig.-2 slope between ${Math.min(...sens).toFixed(2)} and ${Math.max(...sens).toFixed(2)}.`);
@@ -170,6 +224,7 @@ const fig = (preset: string, name: string, alt: string) => `![${alt}](${preset}/
 export function reproductionReadme(a: Record<string, Analysis>): string {
   const fig2 = group(a['thesis-fig2'], 'l2', 1);
   const fig2x = group(a['thesis-fig2-ext'], 'l2', 1);
+  const fig2a = group(a['thesis-fig2-adaptive'], 'l2', 1);
   const lines = [
     '# Reproducing the thesis with lambdastar',
     '',
@@ -183,11 +238,21 @@ export function reproductionReadme(a: Record<string, Analysis>): string {
     '500 epochs, a fresh permutation each epoch; inputs standardized with training-set statistics;',
     '20 000 validation patterns per seed; λ* = the grid λ with the lowest validation loss; the slope is',
     'least squares of log₁₀(mean λ*) on log₁₀ N with a Student-t 95 % CI. Thesis λ grid: 1e-5 … 2e-2',
-    '(14 values); extended: 1e-5 … 2 (22 values).',
+    '(14 values); extended: 1e-5 … 2 (22 values). The adaptive presets search each cell from one λ per',
+    'decade (1e-3 … 1) to a resolution of 2^(1/4), extending past a grid edge where λ* sits on one',
+    '(README, "Adaptive search"). All presets ran in one store, so each trained only the points no',
+    'earlier preset had (a point is a cell and one λ, shared by every sweep).',
     '',
     '## In short',
     '',
     ...summary(a),
+    '',
+    '## What each way of choosing λ cost',
+    '',
+    'λ-pattern-epochs (Σ N × epochs over the points each sweep asked for, whoever trained them), and the',
+    'worst ratio between a λ* and its nearest evaluated neighbour (— where some λ* sits on an edge):',
+    '',
+    ...workTable(a),
     '',
     '## Fig. 1 — loss against λ at N = 3240',
     '',
@@ -198,11 +263,12 @@ export function reproductionReadme(a: Record<string, Analysis>): string {
     '## Fig. 2 — λ* against N, initial N grid, L2, f = 1',
     '',
     ...SLOPE_HEADER,
-    slopeRows('slope', '−0.685', fig2, fig2x),
+    slopeRows('slope', '−0.685', fig2, fig2x, fig2a),
     '',
     meaning(fig2, fig2x),
+    adaptiveMeaning(fig2a, fig2x),
     '',
-    ...perNTable(fig2, fig2x),
+    ...perNTable(fig2, fig2x, fig2a),
     '',
     fig('thesis-fig2-ext', 'lambda-star-loglog', 'λ* against N, log-log, extended grid'),
     '',
@@ -213,24 +279,28 @@ export function reproductionReadme(a: Record<string, Analysis>): string {
       [0.1, '−1.31'],
       [1, '−0.79'],
       [10, '−0.11'],
-    ].map(([f, t]) => slopeRows(`f = ${f}`, String(t), group(a['thesis-fig3'], 'l2', Number(f)), group(a['thesis-fig3-ext'], 'l2', Number(f)))),
+    ].map(([f, t]) =>
+      slopeRows(`f = ${f}`, String(t), group(a['thesis-fig3'], 'l2', Number(f)), group(a['thesis-fig3-ext'], 'l2', Number(f)), group(a['thesis-fig3-adaptive'], 'l2', Number(f))),
+    ),
     '',
     ...[0.1, 1, 10].map((f) => `- f = ${f}: ${meaning(group(a['thesis-fig3'], 'l2', f), group(a['thesis-fig3-ext'], 'l2', f))}`),
     '',
-    ...[0.1, 1, 10].flatMap((f) => details(`λ* and grid-edge counts per N, f = ${f}`, perNTable(group(a['thesis-fig3'], 'l2', f), group(a['thesis-fig3-ext'], 'l2', f)))),
+    ...[0.1, 1, 10].flatMap((f) =>
+      details(`λ* and grid-edge counts per N, f = ${f}`, perNTable(group(a['thesis-fig3'], 'l2', f), group(a['thesis-fig3-ext'], 'l2', f), group(a['thesis-fig3-adaptive'], 'l2', f))),
+    ),
     '',
     fig('thesis-fig3-ext', 'init-factors', 'λ* against N by init factor, extended grid'),
     '',
     '## Fig. 4 — L1 against L2, later N grid, f = 1',
     '',
     ...SLOPE_HEADER,
-    slopeRows('L2', '≈ L1', group(a['thesis-fig4'], 'l2', 1), group(a['thesis-fig4-ext'], 'l2', 1)),
-    slopeRows('L1', '≈ L2', group(a['thesis-fig4'], 'l1', 1), group(a['thesis-fig4-ext'], 'l1', 1)),
+    slopeRows('L2', '≈ L1', group(a['thesis-fig4'], 'l2', 1), group(a['thesis-fig4-ext'], 'l2', 1), group(a['thesis-fig4-adaptive'], 'l2', 1)),
+    slopeRows('L1', '≈ L2', group(a['thesis-fig4'], 'l1', 1), group(a['thesis-fig4-ext'], 'l1', 1), group(a['thesis-fig4-adaptive'], 'l1', 1)),
     '',
     `The thesis saw about the same slope and a constant offset. Here, on the extended grid: ${l1Offset(a['thesis-fig4-ext'])}.`,
     '',
     ...(['l2', 'l1'] as const).flatMap((reg) =>
-      details(`λ* and grid-edge counts per N, ${reg.toUpperCase()}`, perNTable(group(a['thesis-fig4'], reg, 1), group(a['thesis-fig4-ext'], reg, 1))),
+      details(`λ* and grid-edge counts per N, ${reg.toUpperCase()}`, perNTable(group(a['thesis-fig4'], reg, 1), group(a['thesis-fig4-ext'], reg, 1), group(a['thesis-fig4-adaptive'], reg, 1))),
     ),
     '',
     fig('thesis-fig4-ext', 'l1-vs-l2', 'λ* against N, L1 and L2, extended grid'),
