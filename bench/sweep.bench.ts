@@ -5,7 +5,6 @@
  * BENCH_PRESET and BENCH_SEEDS shrink the workload for a quick look.
  */
 import { availableParallelism } from 'node:os';
-import type { Executor } from '../orchestrator/executors/executor.js';
 import { WorkerPoolExecutor } from '../orchestrator/executors/worker-pool.js';
 import { poolWorkerUrl } from '../orchestrator/paths.js';
 import { PRESETS } from '../orchestrator/spec/presets.js';
@@ -13,6 +12,7 @@ import { canonicalize, specSchema } from '../orchestrator/spec/spec-schema.js';
 import { MemoryBackend } from '../orchestrator/store/memory-backend.js';
 import { ObjectResultStore } from '../orchestrator/store/object-result-store.js';
 import { runSweep } from '../orchestrator/sweep/run-sweep.js';
+import { instrumented } from '../test/helpers/executors.js';
 
 const presetName = process.env.BENCH_PRESET ?? 'thesis-fig2-ext';
 const raw = { ...PRESETS[presetName], ...(process.env.BENCH_SEEDS ? { seeds: Number(process.env.BENCH_SEEDS) } : {}) };
@@ -22,26 +22,21 @@ const spec = canonicalize(specSchema.parse(raw));
 function timedPool(concurrency: number) {
   const pool = new WorkerPoolExecutor({ concurrency, workerUrl: poolWorkerUrl() });
   let busyMs = 0;
-  const executor: Executor = {
-    concurrency: pool.concurrency,
-    batches: (tasks) => pool.batches(tasks),
-    runBatch: async (batch) => {
-      const outcomes = await pool.runBatch(batch);
-      for (const o of outcomes) if (o.ok) busyMs += o.result.wallMs;
-      return outcomes;
-    },
-    close: () => pool.close(),
-  };
-  return { executor, busySeconds: () => busyMs / 1000 };
+  const executor = instrumented(pool, async (batch, run) => {
+    const outcomes = await run(batch);
+    for (const o of outcomes) if (o.ok) busyMs += o.result.wallMs;
+    return outcomes;
+  });
+  return { executor, busySeconds: () => busyMs / 1000, close: () => pool.close() };
 }
 
 async function measure(concurrency: number) {
   const store = new ObjectResultStore(new MemoryBackend(), '', 'memory:');
-  const { executor, busySeconds } = timedPool(concurrency);
+  const { executor, busySeconds, close } = timedPool(concurrency);
   const started = performance.now();
   const summary = await runSweep({ spec, store, executor });
   const wall = (performance.now() - started) / 1000;
-  await executor.close();
+  await close();
   return { wall, tasks: summary.tasksRun, utilization: busySeconds() / (wall * concurrency) };
 }
 

@@ -30,14 +30,26 @@ export const CELL_KEYS = [
   'seed', 'separation', 'sigma', 'standardize', 'valSize',
 ] as const satisfies readonly (keyof Cell)[];
 
-const TASK_KEYS = [...CELL_KEYS, 'lambdas'].sort();
+/**
+ * `JSON.stringify(task, [...CELL_KEYS, 'lambdas'].sort())`, written out: the same text (a test
+ * holds that), several times faster, and ids are computed for every task of every sweep. The λ
+ * list sits between inputDim and learningRate, in sorted key order; without it, a cell's JSON.
+ */
+export function cellJson(t: Cell, lambdas?: readonly number[]): string {
+  const l = lambdas === undefined ? '' : `"lambdas":${JSON.stringify(lambdas)},`;
+  return (
+    `{"batchSize":${t.batchSize},"epochs":${t.epochs},"hidden":${t.hidden},"initFactor":${t.initFactor},"inputDim":${t.inputDim},${l}` +
+    `"learningRate":${t.learningRate},"n":${t.n},"reg":${JSON.stringify(t.reg)},"regularizeBiases":${t.regularizeBiases},"seed":${t.seed},` +
+    `"separation":${t.separation},"sigma":${t.sigma},"standardize":${t.standardize},"valSize":${t.valSize}}`
+  );
+}
 
 /** A cell's id: a hash of its canonical JSON and the trainer version, so new numerics get new ids. */
 export function cellId(cell: Cell): string {
-  return shortHash(`${TRAINER_VERSION}\ncell\n${JSON.stringify(cell, CELL_KEYS as unknown as string[])}`);
+  return shortHash(`${TRAINER_VERSION}\ncell\n${cellJson(cell)}`);
 }
 
 /** A task's id: a hash of its canonical JSON (cell and λ list) and the trainer version. */
 export function taskId(task: Task): string {
-  return shortHash(`${TRAINER_VERSION}\n${JSON.stringify(task, TASK_KEYS)}`);
+  return shortHash(`${TRAINER_VERSION}\n${cellJson(task, task.lambdas)}`);
 }

@@ -162,8 +162,8 @@ export class ObjectResultStore implements ResultStore {
     );
   }
 
-  putResult(result: TaskResult): Promise<'written' | 'identical'> {
-    const key = resultKey(this.prefix, cellId(result.task), result.taskId);
+  putResult(result: TaskResult, cell = cellId(result.task)): Promise<'written' | 'identical'> {
+    const key = resultKey(this.prefix, cell, result.taskId);
     return this.writing(key, () => writeOnce(this.backend, key, result, this.describe(key), this.wait));
   }
 

@@ -40,8 +40,11 @@ export interface ResultStore {
    * a corrupt one is yielded as such (never trusted, never changed). Stray files are skipped.
    */
   readCells(cellIds: Iterable<string>): AsyncIterable<StoredEntry>;
-  /** Stores a result once: identical → 'identical', different → `ResultConflictError`. */
-  putResult(result: TaskResult): Promise<'written' | 'identical'>;
+  /**
+   * Stores a result once: identical → 'identical', different → `ResultConflictError`. `cellId`,
+   * when the caller has it, saves hashing the task again (it must be the task's cell id).
+   */
+  putResult(result: TaskResult, cellId?: string): Promise<'written' | 'identical'>;
   /** Replaces the sweep's record of failed tasks (empty clears it). */
   putFailures(sweepId: string, failures: FailureRecord[]): Promise<void>;
   getFailures(sweepId: string): Promise<FailureRecord[]>;

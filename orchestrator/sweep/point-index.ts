@@ -28,7 +28,8 @@ export class PointConflictError extends Error {
 
 interface Entry {
   metrics: LambdaMetrics;
-  source: number;
+  /** The object it was read from, for messages. */
+  where: string;
 }
 
 const sameBits = (a: LambdaMetrics, b: LambdaMetrics) =>
@@ -36,17 +37,20 @@ const sameBits = (a: LambdaMetrics, b: LambdaMetrics) =>
 
 export class PointIndex {
   private readonly cells = new Map<string, Map<number, Entry>>();
+  /** The result objects read (kept only when asked for: `verify` re-trains them). */
   readonly sources: PointSource[] = [];
+
+  constructor(private readonly keepSources = true) {}
 
   /** Adds every λ of `result` (of cell `cellId`) as a point. */
   add(cellId: string, result: TaskResult, where: string): void {
-    const source = this.sources.push({ where, taskId: result.taskId, cellId, task: result.task, digest: result.digest }) - 1;
+    if (this.keepSources) this.sources.push({ where, taskId: result.taskId, cellId, task: result.task, digest: result.digest });
     let points = this.cells.get(cellId);
     if (!points) this.cells.set(cellId, (points = new Map()));
     for (const metrics of result.metrics) {
       const known = points.get(metrics.lambda);
-      if (known && !sameBits(known.metrics, metrics)) throw new PointConflictError(metrics.lambda, this.sources[known.source].where, where);
-      if (!known) points.set(metrics.lambda, { metrics, source });
+      if (known && !sameBits(known.metrics, metrics)) throw new PointConflictError(metrics.lambda, known.where, where);
+      if (!known) points.set(metrics.lambda, { metrics, where });
     }
   }
 
@@ -59,11 +63,5 @@ export class PointIndex {
   valLoss(cellId: string, lambda: number): number | null | undefined {
     const m = this.metrics(cellId, lambda);
     return m === undefined ? undefined : isDiverged(m) ? null : m.valLoss;
-  }
-
-  /** The stored object a point was read from (the first, if several hold it). */
-  sourceOf(cellId: string, lambda: number): PointSource | undefined {
-    const e = this.cells.get(cellId)?.get(lambda);
-    return e === undefined ? undefined : this.sources[e.source];
   }
 }

@@ -12,12 +12,12 @@ export class CorruptStoreError extends Error {
 }
 
 /**
- * Every stored result of `cellIds`, as a `PointIndex` (full metrics, and the objects they came
- * from). Throws `CorruptStoreError` when any object is corrupt, and `PointConflictError` when two
- * disagree on a point.
+ * Every stored result of `cellIds`, as a `PointIndex` (full metrics, and with `keepSources` the
+ * objects they came from). Throws `CorruptStoreError` when any object is corrupt, and
+ * `PointConflictError` when two disagree on a point.
  */
-export async function readIndex(store: ResultStore, cellIds: Iterable<string>): Promise<PointIndex> {
-  const index = new PointIndex();
+export async function readIndex(store: ResultStore, cellIds: Iterable<string>, keepSources = true): Promise<PointIndex> {
+  const index = new PointIndex(keepSources);
   const corrupt: Extract<StoredEntry, { corrupt: Error }>[] = [];
   for await (const e of store.readCells(cellIds)) {
     if (e.corrupt) corrupt.push(e);

@@ -86,7 +86,7 @@ export async function runSweep(opts: RunSweepOptions): Promise<SweepSummary> {
   let chunk: PlannedCell[] = [];
   const runChunk = async () => {
     // Read (and check) before the first write: a corrupt store stops the run with nothing written.
-    const known = await readIndex(store, chunk.map((c) => c.id));
+    const known = await readIndex(store, chunk.map((c) => c.id), false);
     if (!manifestWritten) {
       await store.putManifest(manifest);
       manifestWritten = true;
@@ -122,8 +122,9 @@ export async function runSweep(opts: RunSweepOptions): Promise<SweepSummary> {
         signal,
         hooks: {
           onResult: async (planned, result, storedRemotely) => {
-            if (!storedRemotely) await store.putResult(result);
-            known.add(cellOfTask.get(planned.id) as string, result, `task ${planned.id} of this run`);
+            const cell = cellOfTask.get(planned.id) as string;
+            if (!storedRemotely) await store.putResult(result, cell);
+            known.add(cell, result, `task ${planned.id} of this run`);
             summary.pointsTrained += result.metrics.length;
             summary.tasksRun++;
           },

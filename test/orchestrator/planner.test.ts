@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { CELL_KEYS } from '../../functions/trainer/ids.js';
+import { CELL_KEYS, cellJson } from '../../functions/trainer/ids.js';
 import { DEFAULT_OPTIONS } from '../../functions/trainer/task.js';
 import { cellCount, planCells, predictedCost, sweepId } from '../../orchestrator/plan/planner.js';
 import { workRange } from '../../orchestrator/plan/work.js';
@@ -56,6 +56,18 @@ describe('planner', () => {
     expect([...CELL_KEYS].sort()).toEqual(fields);
     const [c] = planCells(spec({ n: [10], lambdas: [1], seeds: 1 }));
     expect(Object.keys(c.cell).sort()).toEqual(fields);
+  });
+
+  test("a cell's canonical JSON, written out for speed, is exactly JSON.stringify's with the sorted keys", () => {
+    const cells = [
+      ...[...planCells(spec(PRESETS['protocol-sensitivity']))].slice(0, 5).map((c) => c.cell),
+      { n: 2, seed: 4294967295, initFactor: 1e-7, reg: 'l1' as const, inputDim: 1000, hidden: 1, separation: -0.5, sigma: 1e21, valSize: 1, standardize: false, learningRate: 0.30000000000000004, epochs: 1, batchSize: 9007199254740991, regularizeBiases: true },
+    ];
+    for (const c of cells) {
+      expect(cellJson(c)).toBe(JSON.stringify(c, [...CELL_KEYS]));
+      const lambdas = [1e-300, 3.3e-3, 0.1, 2, 1e300];
+      expect(cellJson(c, lambdas)).toBe(JSON.stringify({ ...c, lambdas }, [...CELL_KEYS, 'lambdas'].sort()));
+    }
   });
 
   test('sweep identity is the set of points: any key or axis order, any name or description → the same id; anything else → another', () => {

@@ -20,6 +20,7 @@ import { openStore } from '../../orchestrator/store/open-store.js';
 import type { ResultStore } from '../../orchestrator/store/result-store.js';
 import { readSweep } from '../../orchestrator/report/write-report.js';
 import { runSweep } from '../../orchestrator/sweep/run-sweep.js';
+import { instrumented } from '../helpers/executors.js';
 
 const pool: Executor = new WorkerPoolExecutor({ concurrency: 2, workerUrl: poolWorkerUrl() });
 afterAll(() => pool.close());
@@ -28,18 +29,13 @@ const spec = (raw: SpecInput) => canonicalize(specSchema.parse(raw));
 const freshStore = () => openStore(mkdtempSync(join(tmpdir(), 'lambdastar-points-')));
 
 /** The pool, counting the λ it was asked to train. */
-function counting(executor: Executor = pool) {
+function counting() {
   let trained = 0;
-  const wrapped: Executor = {
-    concurrency: executor.concurrency,
-    batches: (t) => executor.batches(t),
-    runBatch: (batch, signal) => {
-      trained += batch.reduce((s, t) => s + t.task.lambdas.length, 0);
-      return executor.runBatch(batch, signal);
-    },
-    close: async () => {},
-  };
-  return { executor: wrapped, trained: () => trained };
+  const executor = instrumented(pool, (batch, run) => {
+    trained += batch.reduce((s, t) => s + t.task.lambdas.length, 0);
+    return run(batch);
+  });
+  return { executor, trained: () => trained };
 }
 
 async function report(store: ResultStore, id: string): Promise<{ analysis: string; csv: string }> {
@@ -81,7 +77,7 @@ describe('points shared by every sweep in a store', () => {
     const store = freshStore();
     await runSweep({ spec: spec({ ...base, lambdas: [1e-3] }), store, executor: pool });
     const tasks: number[][] = [];
-    const wrapped: Executor = { ...counting().executor, runBatch: (batch, signal) => (tasks.push(...batch.map((t) => t.task.lambdas)), pool.runBatch(batch, signal)) };
+    const wrapped = instrumented(pool, (batch, run) => (tasks.push(...batch.map((t) => t.task.lambdas)), run(batch)));
     await runSweep({ spec: spec(base), store, executor: wrapped });
     expect(tasks).toHaveLength(4);
     for (const lambdas of tasks) expect(lambdas).toEqual([1e-2, 1e-1]);
@@ -104,6 +100,15 @@ describe('points shared by every sweep in a store', () => {
     expect(JSON.parse(a.analysis).lambdas).toEqual({ mode: 'grid', grid: [1e-3, 1e-2, 1e-1] });
     expect(a.csv.trim().split('\n')).toHaveLength(1 + 4 * 3);
   });
+});
+
+test('a sweep searched in chunks of cells gets the same points and analysis as in one', async () => {
+  const raw = { n: [20, 40, 80], seeds: 2, epochs: 30, valSize: 500, search: { mode: 'adaptive' as const, start: [1e-3, 1e-2, 1e-1, 1] } };
+  const [whole, chunked] = [freshStore(), freshStore()];
+  const a = await runSweep({ spec: spec(raw), store: whole, executor: pool });
+  const b = await runSweep({ spec: spec(raw), store: chunked, executor: pool, chunkCells: 4 });
+  expect(b.points).toBe(a.points);
+  expect(await report(chunked, b.sweepId)).toEqual(await report(whole, a.sweepId));
 });
 
 describe('adaptive search on the real trainer', () => {

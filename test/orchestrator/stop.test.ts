@@ -18,6 +18,7 @@ import type { ObjectBackend } from '../../orchestrator/store/object-backend.js';
 import { StoreWriteError } from '../../orchestrator/store/result-store.js';
 import { runSweep } from '../../orchestrator/sweep/run-sweep.js';
 import { CLI, errorLines, runCli } from '../helpers/cli.js';
+import { instrumented } from '../helpers/executors.js';
 
 const pool: Executor = new WorkerPoolExecutor({ concurrency: 2, workerUrl: poolWorkerUrl() });
 afterAll(() => pool.close());
@@ -26,19 +27,12 @@ const spec = canonicalize(specSchema.parse({ n: [10, 20, 30, 40], lambdas: [1e-3
 /** The pool, counting the tasks it starts and calling `onStart` with each count. */
 function watched(onStart: (started: number) => void): { executor: Executor; started: () => number } {
   let started = 0;
-  return {
-    started: () => started,
-    executor: {
-      concurrency: pool.concurrency,
-      batches: (t) => pool.batches(t),
-      runBatch: (batch, signal) => {
-        started += batch.length;
-        onStart(started);
-        return pool.runBatch(batch, signal);
-      },
-      close: async () => {},
-    },
-  };
+  const executor = instrumented(pool, (batch, run) => {
+    started += batch.length;
+    onStart(started);
+    return run(batch);
+  });
+  return { executor, started: () => started };
 }
 
 describe('a stop requested by the user', () => {

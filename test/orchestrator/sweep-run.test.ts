@@ -13,6 +13,7 @@ import { canonicalize, specSchema } from '../../orchestrator/spec/spec-schema.js
 import { openStore } from '../../orchestrator/store/open-store.js';
 import { runSweep } from '../../orchestrator/sweep/run-sweep.js';
 import { CLI, runCli } from '../helpers/cli.js';
+import { instrumented } from '../helpers/executors.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'lambdastar-sweep-'));
 const pool: Executor = new WorkerPoolExecutor({ concurrency: 2, workerUrl: poolWorkerUrl() });
@@ -27,20 +28,13 @@ function specFile(name: string, body: unknown): string {
 /** The pool, with every task of one cell failing (an executor fault, injected at the port). */
 function failingOn(cellN: number, seed: number): { executor: Executor; attempts: () => number } {
   let attempts = 0;
-  return {
-    attempts: () => attempts,
-    executor: {
-      concurrency: pool.concurrency,
-      batches: (t) => pool.batches(t),
-      runBatch: async (batch, signal) => {
-        const hit = batch.filter((t) => t.task.n === cellN && t.task.seed === seed);
-        attempts += hit.length;
-        const outcomes = await pool.runBatch(batch.filter((t) => !hit.includes(t)), signal);
-        return batch.map((t) => (hit.includes(t) ? { id: t.id, ok: false as const, message: 'injected failure' } : outcomes.shift()!));
-      },
-      close: async () => {},
-    },
-  };
+  const executor = instrumented(pool, async (batch, run) => {
+    const hit = batch.filter((t) => t.task.n === cellN && t.task.seed === seed);
+    attempts += hit.length;
+    const outcomes = await run(batch.filter((t) => !hit.includes(t)));
+    return batch.map((t) => (hit.includes(t) ? { id: t.id, ok: false as const, message: 'injected failure' } : outcomes.shift()!));
+  });
+  return { executor, attempts: () => attempts };
 }
 
 /** Every result object under a folder store's cells. */
