@@ -208,7 +208,7 @@ function summary(a: Record<string, Analysis>): string[] {
   const f2a = group(a['thesis-fig2-adaptive'], 'l2', 1);
   if (f2a?.slope && f2x?.slope && a['thesis-fig2-adaptive'] && a['thesis-fig2-ext']) {
     out.push(
-      `- **Adaptive λ* search.** Searching each cell instead of a grid: ${adaptiveMeaning(f2a, f2x)} It took ` +
+      `- **Adaptive λ* search (fig. 2).** ${adaptiveMeaning(f2a, f2x)} It took ` +
         `${(a['thesis-fig2-adaptive'].work / a['thesis-fig2-ext'].work).toFixed(2)} of the extended grid's work for fig. 2.`,
     );
   }

@@ -11,6 +11,7 @@ export function registerMigrate(program: Command): void {
     .option('--json', 'print JSON');
   addStoreOptions(cmd).action(async (flags: Pick<CloudFlags, 'store' | 'stackOutputs' | 'region'> & { json?: boolean }) => {
     const store = openStoreFromFlags(flags);
+    await store.checkWritable();
     const s = await store.migrateLayout1();
     // Objects that could not be migrated are bad input: say so in the exit code, JSON or not.
     if (s.skipped.length > 0) process.exitCode = EXIT.badInput;

@@ -112,7 +112,7 @@ function planLines(s: PlanSummary): string[] {
   if (adaptive) {
     lines.push('ranges: the lower bound is the start grid alone, the upper bound every cell using all its rounds; searches usually end near the lower bound');
   }
-  lines.push('already stored points are reused and not trained again (run does not count them here)');
+  lines.push('points already in the store are not trained again: `run` reports how many it reused');
   return lines;
 }
 

@@ -97,7 +97,6 @@ export class ObjectResultStore implements ResultStore {
       const e = err as NodeJS.ErrnoException;
       throw new StoreAccessError(`--store: cannot write to ${this.location} (${e.code ?? e.message}); point --store at a folder you can write to`, { cause: err });
     }
-    await this.checkLayout();
   }
 
   async putManifest(manifest: Manifest): Promise<void> {
