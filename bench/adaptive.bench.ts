@@ -19,7 +19,7 @@ import { makeS3Client } from '../orchestrator/aws/clients.js';
 import { WorkerPoolExecutor } from '../orchestrator/executors/worker-pool.js';
 import { poolWorkerUrl } from '../orchestrator/paths.js';
 import { planCells, sweepId, taskFor } from '../orchestrator/plan/planner.js';
-import { readSweep } from '../orchestrator/report/write-report.js';
+import { readSweep } from '../orchestrator/sweep/load-sweep.js';
 import { PRESETS } from '../orchestrator/spec/presets.js';
 import type { SpecInput } from '../orchestrator/spec/spec-schema.js';
 import { canonicalize, specSchema } from '../orchestrator/spec/spec-schema.js';

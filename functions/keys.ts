@@ -18,7 +18,7 @@ export function layoutKey(prefix: string): string {
   return join(prefix, 'lambdastar-store.json');
 }
 
-export function cellsFolder(prefix: string): string {
+function cellsFolder(prefix: string): string {
   return join(prefix, 'cells');
 }
 
@@ -76,4 +76,20 @@ export function isLayout1SweepFolder(name: string): boolean {
 export const layout1 = {
   manifestKey: (prefix: string, sweepId: string) => join(prefix, sweepId, 'manifest.json'),
   resultsFolder: (prefix: string, sweepId: string) => join(prefix, sweepId, 'results'),
+  resultKey: (prefix: string, sweepId: string, name: string) => join(prefix, sweepId, 'results', name),
 };
+
+/** The file a folder store writes and removes to check it can write (a temporary name is added). */
+export function writeCheckKey(prefix: string): string {
+  return join(prefix, '.lambdastar-write-check');
+}
+
+/** The files of a report folder. */
+export function reportFiles(dir: string) {
+  return {
+    analysis: join(dir, 'analysis.json'),
+    csv: join(dir, 'results.csv'),
+    html: join(dir, 'report.html'),
+    figure: (name: string) => join(dir, 'figures', `${name}.svg`),
+  };
+}

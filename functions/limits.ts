@@ -26,6 +26,8 @@ export const LIMITS = {
   threadsPerCore: 4,
   /** Lambda invocations at once (AWS's default account limit is 1000). */
   lambdaConcurrency: 10_000,
+  /** Numbers a `task --dump` may hold (its inputs and every epoch's order): one JSON text of ~100 MB. */
+  dumpNumbers: 5_000_000,
 } as const;
 
 export interface TaskShape {

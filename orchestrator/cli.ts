@@ -18,7 +18,7 @@ const program = new Command()
   .addHelpText(
     'after',
     '\nExit codes: 0 ok · 1 some tasks failed · 2 bad usage or input (nothing written) · 3 the environment failed ' +
-      '(credentials, network, store unreachable or full) · 130/143 stopped by Ctrl-C / SIGTERM.',
+      '(credentials, network, store unreachable or full) · 130/143 stopped by Ctrl-C / SIGTERM · 70 an internal error (a bug).',
   )
   .showHelpAfterError('(run with --help for usage)')
   .exitOverride();
@@ -40,9 +40,11 @@ try {
     // Commander has printed its message already.
     process.exitCode = err.exitCode === 0 ? EXIT.ok : EXIT.badInput;
   } else {
-    const message = err instanceof Error ? err.message : String(err);
-    process.stderr.write(`lambdastar: ${message.split('\n')[0]}\n`);
+    const message = (err instanceof Error ? err.message : String(err)).split('\n')[0];
+    const code = exitCodeOf(err);
+    const internal = code === EXIT.internal ? 'internal error (a bug: please report it; LAMBDASTAR_DEBUG=1 shows where): ' : '';
+    process.stderr.write(`lambdastar: ${internal}${message}\n`);
     if (process.env.LAMBDASTAR_DEBUG && err instanceof Error) process.stderr.write(`${err.stack}\n`);
-    process.exitCode = exitCodeOf(err);
+    process.exitCode = code;
   }
 }

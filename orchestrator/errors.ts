@@ -1,7 +1,8 @@
 /**
  * Errors by class, and the one place that maps them to exit codes: 2 bad usage or input (nothing
  * written), 1 the sweep ran and some tasks failed, 3 the environment failed (credentials, network,
- * a store that cannot be reached or written, a full disk), 130/143 interrupted by SIGINT/SIGTERM.
+ * a store that cannot be reached or written, a full disk), 130/143 interrupted by SIGINT/SIGTERM,
+ * 70 an internal error (a bug: none of the above).
  */
 
 /** Bad usage or input, said in one line naming the flag or field and the fix. */
@@ -14,12 +15,12 @@ export class EnvironmentError extends Error {
   readonly code = 'ENVIRONMENT';
 }
 
-export const EXIT = { ok: 0, tasksFailed: 1, badInput: 2, environment: 3, interrupted: 130, terminated: 143 } as const;
+export const EXIT = { ok: 0, tasksFailed: 1, badInput: 2, environment: 3, internal: 70, interrupted: 130, terminated: 143 } as const;
 
 /** Typed error codes thrown across the modules that mean bad usage or bad input. */
 const BAD_INPUT = new Set([
   'USAGE', 'UNKNOWN_PRESET', 'BAD_STORE', 'UNKNOWN_SWEEP', 'PREDICT', 'LIMIT',
-  'CORRUPT_RESULT', 'CORRUPT_STORE', 'CORRUPT_RECORD', 'POINT_CONFLICT', 'RESULT_CONFLICT', 'MANIFEST_CONFLICT', 'STORE_LAYOUT',
+  'CORRUPT_RESULT', 'CORRUPT_STORE', 'CORRUPT_RECORD', 'POINT_CONFLICT', 'RESULT_CONFLICT', 'STORE_LAYOUT',
   'MISSING_BUCKET',
 ]);
 
@@ -36,15 +37,14 @@ const ENVIRONMENT_NAMES = /Credentials|Token|Throttl|TooManyRequests|Timeout|Net
 export function failureClass(err: unknown): 'badInput' | 'environment' | 'unknown' {
   const e = (err ?? {}) as { code?: unknown; name?: unknown; cause?: unknown };
   if (typeof e.code === 'string' && BAD_INPUT.has(e.code)) return 'badInput';
-  if (err instanceof TypeError && /^--/.test(err.message)) return 'badInput';
   if (typeof e.code === 'string' && ENVIRONMENT.has(e.code)) return 'environment';
   if (typeof e.name === 'string' && ENVIRONMENT_NAMES.test(e.name)) return 'environment';
   return e.cause !== undefined && e.cause !== err ? failureClass(e.cause) : 'unknown';
 }
 
 export function exitCodeOf(err: unknown): number {
-  // Anything unclassified is not the user's input; say so with the environment's code.
-  return failureClass(err) === 'badInput' ? EXIT.badInput : EXIT.environment;
+  const cls = failureClass(err);
+  return cls === 'badInput' ? EXIT.badInput : cls === 'environment' ? EXIT.environment : EXIT.internal;
 }
 
 /** The flag a task or spec field is set by, for messages: `initFactor` → `--init-factor`. */

@@ -19,8 +19,10 @@ export interface PointSummary {
   edgeCount: number;
   lowEdgeCount: number;
   highEdgeCount: number;
-  /** Seeds whose adaptive search ended with λ* on a bound of the search. */
+  /** Seeds whose adaptive search ended with λ* on a bound of the search (low + high). */
   boundCount: number;
+  lowBoundCount: number;
+  highBoundCount: number;
   /** Seeds whose adaptive search ran out of rounds before λ* was resolved. */
   roundCapCount: number;
   /** The largest ratio between a seed's λ* and its nearest evaluated neighbours; null if any λ* is on an edge. */

@@ -110,6 +110,8 @@ function analyzeGroup(
       lowEdgeCount: stars.filter((s) => s.edge === 'low').length,
       highEdgeCount: stars.filter((s) => s.edge === 'high').length,
       boundCount: seeds.filter((s) => s.outcome === 'bound-low' || s.outcome === 'bound-high').length,
+      lowBoundCount: seeds.filter((s) => s.outcome === 'bound-low').length,
+      highBoundCount: seeds.filter((s) => s.outcome === 'bound-high').length,
       roundCapCount: seeds.filter((s) => s.outcome === 'round-cap').length,
       resolution: resolutions.includes(null) ? null : Math.max(...(resolutions as number[])),
       evaluatedPoints: evaluated.length,

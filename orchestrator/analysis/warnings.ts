@@ -18,9 +18,10 @@ export interface WarningInput {
 export function edgeWarnings({ points, spec, slope, slopeWithoutEdges, allDivergedN }: WarningInput): string[] {
   const out: string[] = [];
   const compare = slope && slopeWithoutEdges ? ` The slope without them is ${fmt(slopeWithoutEdges.value)} against ${fmt(slope.value)} with them.` : '';
-  const high = points.filter((p) => half(p.highEdgeCount, p)).map((p) => p.n);
-  const low = points.filter((p) => half(p.lowEdgeCount, p)).map((p) => p.n);
   if (spec.search) {
+    // A search ends on an edge only at a bound (or out of rounds, warned about below).
+    const high = points.filter((p) => half(p.highBoundCount, p)).map((p) => p.n);
+    const low = points.filter((p) => half(p.lowBoundCount, p)).map((p) => p.n);
     const [lo, hi] = spec.search.bounds;
     if (high.length > 0) {
       out.push(`λ* sits on the upper bound of the search (${fmt(hi)}) for half or more of the seeds at N = ${high.join(', ')}: the optimum lies above it, so these points pull the slope towards zero (flatter); raise the bound.${compare}`);
@@ -34,6 +35,8 @@ export function edgeWarnings({ points, spec, slope, slopeWithoutEdges, allDiverg
       out.push(`${cells} search(es) at N = ${capped.map((p) => p.n).join(', ')} ran out of rounds (maxRounds ${spec.search.maxRounds}) before λ* was resolved; raise maxRounds.`);
     }
   } else {
+    const high = points.filter((p) => half(p.highEdgeCount, p)).map((p) => p.n);
+    const low = points.filter((p) => half(p.lowEdgeCount, p)).map((p) => p.n);
     const grid = spec.lambdas ?? [];
     if (high.length > 0) {
       out.push(`λ* sits on the top of the λ grid (${fmt(Math.max(...grid))}) for half or more of the seeds at N = ${high.join(', ')}: the true optimum lies above the grid, so these points pull the slope towards zero (flatter).${compare}`);

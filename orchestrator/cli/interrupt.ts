@@ -3,6 +3,7 @@
  * stored, and the command ends as it would, marked interrupted); a second ends the process at once.
  */
 import { EXIT } from '../errors.js';
+import { removeTempFilesSync } from '../fs/atomic-file.js';
 
 export interface Interrupt {
   readonly signal: AbortSignal;
@@ -18,6 +19,7 @@ export function watchInterrupts(stderr: NodeJS.WritableStream, what = 'no new ta
     const c = sig === 'SIGTERM' ? EXIT.terminated : EXIT.interrupted;
     if (code !== undefined) {
       stderr.write(`\n${sig} again: stopping now (tasks in flight are lost; everything stored is intact)\n`);
+      removeTempFilesSync();
       process.exit(c);
     }
     code = c;

@@ -7,14 +7,14 @@ import { addStoreOptions, openStoreFromFlags } from './cloud-flags.js';
 export function registerMigrate(program: Command): void {
   const cmd = program
     .command('migrate')
-    .description("make a store written by lambdastar 0.1 readable: copy its results under their cells and give its sweeps manifests (nothing is deleted)")
+    .description('make a store written by lambdastar 0.1 readable: copy its results under their cells and give its sweeps manifests (nothing is deleted; exit 1 if some objects could not be copied)')
     .option('--json', 'print JSON');
   addStoreOptions(cmd).action(async (flags: Pick<CloudFlags, 'store' | 'stackOutputs' | 'region'> & { json?: boolean }) => {
     const store = openStoreFromFlags(flags);
     await store.checkWritable();
     const s = await store.migrateLayout1();
-    // Objects that could not be migrated are bad input: say so in the exit code, JSON or not.
-    if (s.skipped.length > 0) process.exitCode = EXIT.badInput;
+    // Some objects could not be migrated (the rest were): like a sweep with failed tasks.
+    if (s.skipped.length > 0) process.exitCode = EXIT.tasksFailed;
     if (flags.json) {
       process.stdout.write(`${JSON.stringify(s, null, 2)}\n`);
       return;

@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { Option } from 'commander';
 import { analyze } from '../analysis/analyze.js';
 import { pickGroup, predictLambdaStar } from '../analysis/predict.js';
-import { loadManifest, readSweep } from '../report/write-report.js';
+import { loadManifest, readSweep } from '../sweep/load-sweep.js';
 import type { CloudFlags } from './cloud-flags.js';
 import { addStoreOptions, openStoreFromFlags } from './cloud-flags.js';
 import { number, positiveInt } from './options.js';

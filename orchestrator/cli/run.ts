@@ -55,6 +55,20 @@ class RoundPricer {
   }
 }
 
+/** What Lambda billed, from the invocation logs, next to the prediction for the same tasks. */
+function billedUsage(executor: Executor, pricer: RoundPricer, flags: Pick<RunFlags, 'memory' | 'arch'>) {
+  const u = executor.usage?.();
+  if (!u) return undefined;
+  const billedGbSeconds = (u.billedMs / 1000) * (flags.memory / 1024);
+  const usage = { ...u, billedGbSeconds, billedDollars: lambdaDollars(billedGbSeconds, flags.arch) + u.invocations * 2e-7, predictedDollars: pricer.predictedDollars };
+  const lines = [
+    `lambda: ${u.invocations} invocations (${u.hedges} hedged), billed ${(u.billedMs / 1000).toFixed(1)} s = ${billedGbSeconds.toFixed(1)} GB-s ≈ $${usage.billedDollars.toFixed(4)}` +
+      ` (predicted for the same tasks: ${pricer.predictedSeconds.toFixed(1)} s ≈ $${pricer.predictedDollars.toFixed(4)})`,
+  ];
+  if (u.unbilled > 0) lines.push(`lambda: ${u.unbilled} invocation(s) reported no billed duration`);
+  return { usage, lines };
+}
+
 function summaryLine(s: SweepSummary): string {
   return (
     `${s.cells} cells · ${s.points} points: ${s.pointsReused} reused, ${s.pointsTrained} trained now · ${s.tasksRun} tasks in ${s.rounds} round(s)` +
@@ -107,50 +121,45 @@ export function registerRun(program: Command): void {
     // Everything the run will write is checked before anything is: the store and the report folder.
     if (reportDir !== undefined) await checkOutFolder(reportDir);
     await store.checkWritable();
+    // Watched until the command ends: a second Ctrl-C while the report is written ends at once too.
     const interrupt = watchInterrupts(process.stderr);
-    const progress = progressFor(process.stderr, flags.progress && !flags.json);
-    if (!flags.json) process.stdout.write(`sweep ${sweepId(spec)} (${spec.name ?? 'custom spec'}) → ${location}\n`);
-    let summary: SweepSummary;
     try {
-      summary = await runSweep({
-        spec,
-        store,
-        executor,
-        maxAttempts: flags.maxAttempts ?? (lambda ? 3 : 2),
-        signal: interrupt.signal,
-        progress,
-        onRound: pricer && ((info, tasks) => {
-          const line = pricer.price(info, tasks);
-          if (!flags.json) process.stderr.write(`${line}\n`);
-        }),
-      });
+      const progress = progressFor(process.stderr, flags.progress && !flags.json);
+      if (!flags.json) process.stdout.write(`sweep ${sweepId(spec)} (${spec.name ?? 'custom spec'}) → ${location}\n`);
+      let summary: SweepSummary;
+      try {
+        summary = await runSweep({
+          spec,
+          store,
+          executor,
+          maxAttempts: flags.maxAttempts ?? (lambda ? 3 : 2),
+          signal: interrupt.signal,
+          progress,
+          onRound: pricer && ((info, tasks) => {
+            const line = pricer.price(info, tasks);
+            if (!flags.json) process.stderr.write(`${line}\n`);
+          }),
+        });
+      } finally {
+        await executor.close();
+      }
+      const lines = [summaryLine(summary)];
+      for (const f of summary.failed.slice(0, 10)) lines.push(`failed ${f.taskId} (cell ${f.cellId}, ${f.lambdas.length} λ) after ${f.attempts} attempt(s): ${f.message}`);
+      const billed = pricer && billedUsage(executor, pricer, flags);
+      if (billed) lines.push(...billed.lines);
+      let analysis;
+      if (reportDir !== undefined) {
+        ({ analysis } = await writeReport(store, summary.sweepId, reportDir, { partial: summary.aborted }));
+        lines.push(...summaryLines(analysis), `report: ${reportDir}/report.html`);
+      }
+      if (summary.aborted) lines.push('interrupted: run the same command again to resume');
+      if (flags.json) {
+        const groups = analysis?.groups.map(({ curves: _c, ...g }) => g);
+        process.stdout.write(`${JSON.stringify({ ...summary, reportDir, usage: billed?.usage, groups }, null, 2)}\n`);
+      } else process.stdout.write(`${lines.join('\n')}\n`);
+      process.exitCode = interrupt.exitCode() ?? (summary.failed.length > 0 ? EXIT.tasksFailed : EXIT.ok);
     } finally {
       interrupt.dispose();
-      await executor.close();
     }
-    const lines = [summaryLine(summary)];
-    for (const f of summary.failed.slice(0, 10)) lines.push(`failed ${f.taskId} (cell ${f.cellId}, ${f.lambdas.length} λ) after ${f.attempts} attempt(s): ${f.message}`);
-    const u = executor.usage?.();
-    let usage;
-    if (u && pricer) {
-      const billedGbS = (u.billedMs / 1000) * (flags.memory / 1024);
-      usage = { ...u, billedGbSeconds: billedGbS, billedDollars: lambdaDollars(billedGbS, flags.arch) + u.invocations * 2e-7, predictedDollars: pricer.predictedDollars };
-      lines.push(
-        `lambda: ${u.invocations} invocations (${u.hedges} hedged), billed ${(u.billedMs / 1000).toFixed(1)} s = ${billedGbS.toFixed(1)} GB-s ≈ $${usage.billedDollars.toFixed(4)}` +
-          ` (predicted for the same tasks: ${pricer.predictedSeconds.toFixed(1)} s ≈ $${pricer.predictedDollars.toFixed(4)})`,
-      );
-      if (u.unbilled > 0) lines.push(`lambda: ${u.unbilled} invocation(s) reported no billed duration`);
-    }
-    let analysis;
-    if (reportDir !== undefined) {
-      ({ analysis } = await writeReport(store, summary.sweepId, reportDir, { partial: summary.aborted }));
-      lines.push(...summaryLines(analysis), `report: ${reportDir}/report.html`);
-    }
-    if (summary.aborted) lines.push('interrupted: run the same command again to resume');
-    if (flags.json) {
-      const groups = analysis?.groups.map(({ curves: _c, ...g }) => g);
-      process.stdout.write(`${JSON.stringify({ ...summary, reportDir, usage, groups }, null, 2)}\n`);
-    } else process.stdout.write(`${lines.join('\n')}\n`);
-    process.exitCode = interrupt.exitCode() ?? (summary.failed.length > 0 ? EXIT.tasksFailed : EXIT.ok);
   });
 }

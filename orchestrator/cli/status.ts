@@ -1,7 +1,7 @@
 /** `lambdastar status`: the sweeps in a store and how far each got, from their stored points. */
 import type { Command } from 'commander';
 import { planCells } from '../plan/planner.js';
-import { loadManifest } from '../report/write-report.js';
+import { loadManifest } from '../sweep/load-sweep.js';
 import { cellProgress } from '../search/cell-search.js';
 import type { Manifest } from '../store/result-store.js';
 import { PointIndex } from '../sweep/point-index.js';
@@ -72,12 +72,14 @@ export function registerStatus(program: Command): void {
     for (const id of ids) manifests.push(await loadManifest(store, id));
     const cells = new Set<string>();
     for (const m of manifests) for (const c of planCells(m.spec)) cells.add(c.id);
-    const index = new PointIndex();
+    const index = new PointIndex({ collectConflicts: true });
     const corruptCells = new Set<string>();
     for await (const e of store.readCells(cells)) {
       if (e.corrupt) corruptCells.add(e.cellId);
       else index.add(e.cellId, e.result, e.where);
     }
+    // Two objects disagreeing on a point make their cell as untrustworthy as a corrupt object.
+    for (const c of index.conflicts) corruptCells.add(c.cellId);
     const rows: StatusRow[] = [];
     for (const m of manifests) rows.push(statusRow(m, index, corruptCells, (await store.getFailures(m.sweepId)).length));
     if (flags.json) {

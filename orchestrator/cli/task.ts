@@ -1,5 +1,5 @@
 /** `lambdastar task`: train one task and optionally dump everything needed to check it elsewhere. */
-import { writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { Option } from 'commander';
 import type { Dataset } from '../../functions/trainer/data.js';
@@ -8,7 +8,10 @@ import { prepareTask, runTask, shuffleStream } from '../../functions/trainer/run
 import { epochOrders } from '../../functions/trainer/train.js';
 import { isDiverged } from '../../functions/trainer/task.js';
 import { describeIssue, taskSchema } from '../../functions/trainer/validation.js';
+import { LIMITS } from '../../functions/limits.js';
 import { UsageError, flagOf } from '../errors.js';
+import { writeFileAtomic } from '../fs/atomic-file.js';
+import { checkOutFolder } from './out-folder.js';
 import { number, numberList, positiveInt } from './options.js';
 
 interface TaskFlags {
@@ -63,7 +66,7 @@ export function registerTask(program: Command): void {
     .option('--regularize-biases', 'include biases in the penalty')
     .option('--dump <file>', 'write task, data, initial weights, batch order and results as JSON')
     .option('--json', 'print the result as JSON')
-    .action((flags: TaskFlags) => {
+    .action(async (flags: TaskFlags) => {
       const input: Record<string, unknown> = {
         // A task's λ are ascending and distinct; the order given on the command line does not matter.
         n: flags.n, seed: flags.seed, lambdas: flags.lambdas && [...new Set(flags.lambdas)].sort((a, b) => a - b), reg: flags.reg, initFactor: flags.initFactor,
@@ -75,6 +78,13 @@ export function registerTask(program: Command): void {
       const parsed = taskSchema.safeParse(input);
       if (!parsed.success) throw new UsageError(describeIssue(parsed.error, 'task', flagOf));
       const task = parsed.data;
+      if (flags.dump) {
+        const numbers = (task.n + task.valSize) * (task.inputDim + 1) + task.n * task.epochs;
+        if (numbers > LIMITS.dumpNumbers) {
+          throw new UsageError(`--dump: this task's inputs and batch orders are ${numbers} numbers; a dump holds at most ${LIMITS.dumpNumbers}: lower --n, --val-size or --epochs`);
+        }
+        await checkOutFolder(dirname(resolve(flags.dump)), '--dump');
+      }
       const result = runTask(task);
       if (flags.dump) {
         const prep = prepareTask(task);
@@ -87,7 +97,7 @@ export function registerTask(program: Command): void {
           order: epochOrders(task.n, task.epochs, shuffleStream(task)).map((o) => Array.from(o)),
           results: result.metrics,
         };
-        writeFileSync(flags.dump, `${JSON.stringify(dump)}\n`);
+        await writeFileAtomic(flags.dump, `${JSON.stringify(dump)}\n`);
       }
       if (flags.json) {
         process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);

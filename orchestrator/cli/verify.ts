@@ -4,13 +4,11 @@
  * mismatch).
  */
 import type { Command } from 'commander';
-import type { LambdaMetrics } from '../../functions/trainer/task.js';
 import { openExecutor } from '../executors/open-executor.js';
 import { planCells } from '../plan/planner.js';
-import { loadManifest } from '../report/write-report.js';
+import { loadManifest } from '../sweep/load-sweep.js';
 import { cellProgress } from '../search/cell-search.js';
-import type { PointSource } from '../sweep/point-index.js';
-import { readIndex } from '../sweep/read-points.js';
+import { readIndex } from '../sweep/load-sweep.js';
 import { sample, verifySources } from '../sweep/verify.js';
 import type { CloudFlags } from './cloud-flags.js';
 import { addStoreOptions, openStoreFromFlags } from './cloud-flags.js';
@@ -40,29 +38,32 @@ export function registerVerify(program: Command): void {
     const store = openStoreFromFlags(flags);
     const manifest = await loadManifest(store, await resolveSweep(store, flags.sweep));
     const cells = [...planCells(manifest.spec)];
-    const index = await readIndex(store, cells.map((c) => c.id));
+    const index = await readIndex(store, cells.map((c) => c.id), { keepSources: true, collectConflicts: true });
     // The stored results that hold a point this sweep asked for.
     const asked = new Map(cells.map((c) => [c.id, new Set(cellProgress(manifest.spec, (l) => index.valLoss(c.id, l)).asked)]));
     const holding = index.sources.filter((s) => s.task.lambdas.some((l) => asked.get(s.cellId)?.has(l)));
-    const chosen = flags.all ? holding : sample(holding, (s) => s.where, flags.sample, flags.seed);
-    const metricsOf = (s: PointSource) => s.task.lambdas.map((l) => index.metrics(s.cellId, l) as LambdaMetrics);
+    // Two results that disagree on a point are always re-trained: one of them does not reproduce.
+    const disputed = new Set(index.conflicts.flatMap((c) => [c.first, c.second]));
+    const sampled = flags.all ? holding : sample(holding, (s) => s.where, flags.sample, flags.seed);
+    const chosen = [...new Set([...sampled, ...index.sources.filter((s) => disputed.has(s.where))])];
     const executor = openExecutor({ backend: 'local', concurrency: flags.concurrency });
     let checked;
     try {
-      checked = await verifySources(chosen, metricsOf, executor);
+      checked = await verifySources(chosen, executor);
     } finally {
       await executor.close();
     }
-    const report = { stored: holding.length, ...checked };
+    const report = { stored: holding.length, conflicts: index.conflicts, ...checked };
     if (flags.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
     else {
-      const lines = report.mismatches.map((m) => `MISMATCH ${m.where}: stored ${m.storedDigest.slice(0, 16)}… local ${m.localDigest?.slice(0, 16) ?? 'none'}… (${m.detail})`);
+      const lines = report.conflicts.map((c) => `CONFLICT ${c.second} and ${c.first} disagree on λ = ${c.lambda}; both re-trained below`);
+      lines.push(...report.mismatches.map((m) => `MISMATCH ${m.where}: stored ${m.storedDigest.slice(0, 16)}… local ${m.localDigest?.slice(0, 16) ?? 'none'}… (${m.detail})`));
       lines.push(
         `all ${report.stored} stored results of the sweep read back intact; re-trained ${report.checked}: ` +
           `${report.matched} reproduce bit for bit, ${report.mismatches.length} do not`,
       );
       process.stdout.write(`${lines.join('\n')}\n`);
     }
-    if (report.mismatches.length > 0) process.exitCode = 1;
+    if (report.mismatches.length > 0 || report.conflicts.length > 0) process.exitCode = 1;
   });
 }

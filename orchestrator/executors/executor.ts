@@ -29,11 +29,16 @@ export interface Executor {
   close(): Promise<void>;
 }
 
-/** Throws a `TypeError` naming the option unless `value` is a whole number in 1 … `max` (`why` says why the max). */
+/** A concurrency out of range: a `TypeError` (as p-limit throws), and bad usage for the CLI. */
+export class ConcurrencyError extends TypeError {
+  readonly code = 'USAGE';
+}
+
+/** Throws a `ConcurrencyError` naming the option unless `value` is a whole number in 1 … `max` (`why` says why the max). */
 export function checkConcurrency(value: number, max: number, why: string, option = '--concurrency'): number {
   if (!Number.isInteger(value) || value < 1) {
-    throw new TypeError(`${option}: must be a whole number ≥ 1 (got ${String(value)})`);
+    throw new ConcurrencyError(`${option}: must be a whole number ≥ 1 (got ${String(value)})`);
   }
-  if (value > max) throw new TypeError(`${option}: at most ${max} (${why}); got ${value}`);
+  if (value > max) throw new ConcurrencyError(`${option}: at most ${max} (${why}); got ${value}`);
   return value;
 }

@@ -15,6 +15,7 @@ import { packForConcurrency } from '../plan/pack.js';
 import type { PlannedTask } from '../plan/planner.js';
 import type { BilledUsage, Executor, TaskOutcome } from './executor.js';
 import { checkConcurrency } from './executor.js';
+import { safeJson } from '../safe-json.js';
 
 export interface LambdaExecutorOptions {
   client: LambdaClient;
@@ -162,13 +163,5 @@ export class LambdaExecutor implements Executor {
 
   async close(): Promise<void> {
     this.opts.client.destroy();
-  }
-}
-
-function safeJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
   }
 }

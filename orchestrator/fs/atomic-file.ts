@@ -3,7 +3,7 @@
  * renamed (or linked) into place; the temporary file is removed if anything fails on the way.
  */
 import { randomBytes } from 'node:crypto';
-import { createWriteStream } from 'node:fs';
+import { createWriteStream, rmSync } from 'node:fs';
 import { mkdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { once } from 'node:events';
 import { dirname, resolve } from 'node:path';
@@ -33,6 +33,24 @@ export async function makeFolder(dir: string): Promise<void> {
   }
 }
 
+/** Temporary files this process has made and not yet renamed or removed. */
+const liveTemps = new Set<string>();
+
+/**
+ * Removes this process's temporary files at once, for an exit that cannot wait for the writes in
+ * flight (a second Ctrl-C): nothing is left behind but what was complete.
+ */
+export function removeTempFilesSync(): void {
+  for (const temp of liveTemps) rmSync(temp, { force: true });
+  liveTemps.clear();
+}
+
+/** Removes a temporary file made by `writeTemp` (after it was linked into place, or on failure). */
+export async function discardTemp(temp: string): Promise<void> {
+  await rm(temp, { force: true });
+  liveTemps.delete(temp);
+}
+
 /** The name of a temporary file beside `path`; stores and `status` skip such names. */
 export function tempPathFor(path: string): string {
   return `${path}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
@@ -42,6 +60,7 @@ export function tempPathFor(path: string): string {
 export async function writeTemp(path: string, body: string | Iterable<string>): Promise<string> {
   await makeFolder(dirname(path));
   const temp = tempPathFor(path);
+  liveTemps.add(temp);
   try {
     if (typeof body === 'string') await writeFile(temp, body);
     else {
@@ -55,7 +74,7 @@ export async function writeTemp(path: string, body: string | Iterable<string>): 
     }
     return temp;
   } catch (err) {
-    await rm(temp, { force: true });
+    await discardTemp(temp);
     throw err;
   }
 }
@@ -65,8 +84,9 @@ export async function writeFileAtomic(path: string, body: string | Iterable<stri
   const temp = await writeTemp(path, body);
   try {
     await rename(temp, path);
+    liveTemps.delete(temp);
   } catch (err) {
-    await rm(temp, { force: true });
+    await discardTemp(temp);
     throw err;
   }
 }

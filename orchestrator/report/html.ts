@@ -4,7 +4,7 @@ import type { FailureRecord } from '../store/result-store.js';
 import { slopeText } from './figures.js';
 import { lambdasText, resolutionText } from './lambdas-text.js';
 
-const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 const e = (v: number | null) => (v === null ? '—' : v.toExponential(2));
 
 export interface HtmlInput {
@@ -32,7 +32,7 @@ export function reportHtml({ analysis, figures, failures, partial }: HtmlInput):
     .join('\n');
   const failed = failures.length
     ? `<h2>Failed tasks</h2><table><tr><th>task</th><th>cell</th><th>λ</th><th>attempts</th><th>error</th></tr>${failures
-        .map((f) => `<tr><td>${f.taskId}</td><td>${f.cellId}</td><td>${f.lambdas.length}</td><td>${f.attempts}</td><td>${esc(f.message)}</td></tr>`)
+        .map((f) => `<tr><td>${esc(f.taskId)}</td><td>${esc(f.cellId)}</td><td>${f.lambdas.length}</td><td>${f.attempts}</td><td>${esc(f.message)}</td></tr>`)
         .join('')}</table>`
     : '';
   const c = analysis.cells;

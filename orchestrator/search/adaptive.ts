@@ -7,8 +7,9 @@
  *    until a minimum is bracketed; a λ* on a bound ends the search as "at bound", never as interior.
  *    While every point diverged, step below the smallest (a diverged point is worse than any other).
  * 3. Refine: while a neighbour of λ* lies more than `resolution` away, add points between them,
- *    placed by the parabola through λ* and its neighbours (in log λ): one resolution step either
- *    side of λ* when the parabola's vertex is close to it, else one point just past the vertex.
+ *    placed by the parabola through λ* and its neighbours (in log λ, as in Brent's method): one
+ *    resolution step either side of λ* when the parabola's vertex is close to it, else one point
+ *    just past the vertex.
  *    On a flat run — the plateau of a collapsed network, see ADAPTIVE_TIE — the gap below λ* is
  *    halved instead, to find where the plateau starts.
  *
@@ -16,7 +17,7 @@
  * asks for exactly the same λ: resumable with no state, and the same spec gives the same points.
  * New λ are rounded to 6 significant digits (exact in decimal), so they print and hash cleanly.
  */
-import { ADAPTIVE_TIE, argminIndex } from '../analysis/lambda-star.js';
+import { ADAPTIVE_TIE, argminIndex, parabolaVertex } from '../analysis/lambda-star.js';
 
 export interface AdaptiveSearch {
   /** Ascending, at least two, inside the bounds. */
@@ -45,8 +46,6 @@ export interface Evaluated {
   valLoss: number | null;
 }
 
-type Finite = Evaluated & { valLoss: number };
-
 /** How a search ended: at its resolution, on a bound, out of rounds, or with no finite point. */
 export type SearchOutcome = 'resolved' | 'bound-low' | 'bound-high' | 'round-cap' | 'all-diverged';
 
@@ -56,16 +55,14 @@ export const MAX_POINTS_PER_ROUND = 2;
 const snap = (x: number) => Number(x.toPrecision(6));
 
 /**
- * The vertex (in ln λ) of the parabola through three points around a minimum (parabolic
- * interpolation, as in Brent's method), clipped to their span. With the middle loss lowest, the
- * parabola always opens upwards.
+ * x rounded to 6 significant digits, but never further from `toward` than x: a point placed one
+ * resolution step from λ* stays within that step after rounding.
  */
-function vertex(a: Finite, b: Finite, c: Finite): number {
-  const [x0, x1, x2] = [Math.log(a.lambda), Math.log(b.lambda), Math.log(c.lambda)];
-  const p = (x1 - x0) * (b.valLoss - c.valLoss);
-  const q = (x1 - x2) * (b.valLoss - a.valLoss);
-  const v = x1 - (0.5 * ((x1 - x0) * p - (x1 - x2) * q)) / (p - q);
-  return Number.isFinite(v) ? Math.min(x2, Math.max(x0, v)) : x1;
+function snapToward(x: number, toward: number): number {
+  const s = snap(x);
+  if ((s - x) * (toward - x) >= 0) return s;
+  const unit = 10 ** (Math.floor(Math.log10(s)) - 5);
+  return snap(toward > x ? s + unit : s - unit);
 }
 
 /** The next λ to evaluate for a cell, given every point asked so far (ascending λ), or how it ended. */
@@ -89,16 +86,16 @@ export function nextLambdas(s: AdaptiveSearch, points: readonly Evaluated[]): { 
   }
   const [a, b, c] = [points[i - 1], points[i], points[i + 1]];
   const step = Math.log(s.resolution);
-  // A hair of slack so that a gap of exactly `resolution` (after rounding) counts as reached.
-  const tolerance = step * (1 + 1e-6);
+  // Slack for the rounding of the logarithms only: stepped points are snapped towards λ*.
+  const tolerance = step * (1 + 1e-9);
   const ub = Math.log(b.lambda);
   const gapLow = ub - Math.log(a.lambda);
   const gapHigh = Math.log(c.lambda) - ub;
   if (gapLow <= tolerance && gapHigh <= tolerance) return { outcome: 'resolved' };
   const next: number[] = [];
   const halve = (x: Evaluated, y: Evaluated) => snap(Math.sqrt(x.lambda * y.lambda));
-  const stepDown = () => snap(Math.exp(ub - Math.min(gapLow / 2, step)));
-  const stepUp = () => snap(Math.exp(ub + Math.min(gapHigh / 2, step)));
+  const stepDown = () => snapToward(Math.exp(ub - Math.min(gapLow / 2, step)), b.lambda);
+  const stepUp = () => snapToward(Math.exp(ub + Math.min(gapHigh / 2, step)), b.lambda);
   if (tied(b, c)) {
     // λ* is the low end of a flat run (a collapsed network's plateau): look for where it starts by
     // halving the gap below (the parabola means nothing on a plateau), and close in from above.
@@ -110,7 +107,8 @@ export function nextLambdas(s: AdaptiveSearch, points: readonly Evaluated[]): { 
     if (gapLow > tolerance) next.push(a.valLoss === null ? halve(a, b) : stepDown());
     if (gapHigh > tolerance) next.push(c.valLoss === null ? halve(b, c) : stepUp());
   } else {
-    const v = vertex(a as Finite, b as Finite, c as Finite) - ub;
+    const [x0, x2] = [Math.log(a.lambda), Math.log(c.lambda)];
+    const v = (parabolaVertex([x0, ub, x2], [a.valLoss as number, b.valLoss as number, c.valLoss as number]) ?? ub) - ub;
     if (Math.abs(v) <= step) {
       // The minimum is near λ*: close in with one point at one resolution step on each open side.
       if (gapLow > tolerance) next.push(stepDown());

@@ -27,29 +27,33 @@ const optionAxes = Object.fromEntries(
 const ascendingDistinct = (ls: readonly number[]) => ls.every((l, i) => i === 0 || l > ls[i - 1]);
 
 /** Adaptive λ* search settings (orchestrator/search/adaptive.ts); every field has a default. */
+const searchFields = {
+  start: lambdaListSchema
+    .min(2, { error: 'must list at least two λ values to start from, e.g. one per decade' })
+    .default(DEFAULT_SEARCH.start),
+  resolution: z.number({ error: 'must be a number' })
+    .refine((v) => Number.isFinite(v) && v >= 1.01 && v <= 10, { error: 'must be a ratio between 1.01 and 10, e.g. 1.189 (2^(1/4))' })
+    .default(DEFAULT_SEARCH.resolution),
+  bounds: z.tuple([lambdaSchema, lambdaSchema], { error: 'must be [lowest λ, highest λ], e.g. [1e-8, 1000]' })
+    .refine(([lo, hi]) => lo < hi, { error: 'must be [lowest λ, highest λ] with lowest < highest' })
+    .default(DEFAULT_SEARCH.bounds),
+  maxRounds: z.number({ error: 'must be a whole number' }).int({ error: 'must be a whole number' })
+    .min(1, { error: 'must be ≥ 1' }).max(50, { error: 'must be ≤ 50 rounds' })
+    .default(DEFAULT_SEARCH.maxRounds),
+  extendFactor: z.number({ error: 'must be a number' })
+    .refine((v) => Number.isFinite(v) && v >= 1.5 && v <= 1000, { error: 'must be a ratio between 1.5 and 1000, e.g. 10 (a decade)' })
+    .default(DEFAULT_SEARCH.extendFactor),
+};
+const startInsideBounds: [(s: { start: number[]; bounds: [number, number] }) => boolean, { error: string; path: string[] }] = [
+  (s) => s.start.every((l) => l >= s.bounds[0] && l <= s.bounds[1]),
+  { error: 'start λ values must lie inside the bounds', path: ['start'] },
+];
+
 const searchSchema = z
-  .strictObject({
-    mode: z.literal('adaptive', { error: 'must be "adaptive" (a fixed grid is given as "lambdas" instead)' }),
-    start: lambdaListSchema
-      .min(2, { error: 'must list at least two λ values to start from, e.g. one per decade' })
-      .default(DEFAULT_SEARCH.start),
-    resolution: z.number({ error: 'must be a number' })
-      .refine((v) => Number.isFinite(v) && v >= 1.01 && v <= 10, { error: 'must be a ratio between 1.01 and 10, e.g. 1.189 (2^(1/4))' })
-      .default(DEFAULT_SEARCH.resolution),
-    bounds: z.tuple([lambdaSchema, lambdaSchema], { error: 'must be [lowest λ, highest λ], e.g. [1e-8, 1000]' })
-      .refine(([lo, hi]) => lo < hi, { error: 'must be [lowest λ, highest λ] with lowest < highest' })
-      .default(DEFAULT_SEARCH.bounds),
-    maxRounds: z.number({ error: 'must be a whole number' }).int({ error: 'must be a whole number' })
-      .min(1, { error: 'must be ≥ 1' }).max(50, { error: 'must be ≤ 50 rounds' })
-      .default(DEFAULT_SEARCH.maxRounds),
-    extendFactor: z.number({ error: 'must be a number' })
-      .refine((v) => Number.isFinite(v) && v >= 1.5 && v <= 1000, { error: 'must be a ratio between 1.5 and 1000, e.g. 10 (a decade)' })
-      .default(DEFAULT_SEARCH.extendFactor),
-  }, { error: 'must be an object such as {"mode": "adaptive"}' })
-  .refine((s) => s.start.every((l) => l >= s.bounds[0] && l <= s.bounds[1]), {
-    error: 'start λ values must lie inside the bounds',
-    path: ['start'],
-  });
+  .strictObject({ mode: z.literal('adaptive', { error: 'must be "adaptive" (a fixed grid is given as "lambdas" instead)' }), ...searchFields }, {
+    error: 'must be an object such as {"mode": "adaptive"}',
+  })
+  .refine(...startInsideBounds);
 
 export const specSchema = z
   .strictObject({
@@ -109,12 +113,14 @@ export interface CanonicalSpec {
 
 const unique = <T>(xs: readonly T[]): T[] => [...new Set(xs)];
 const ascending = (xs: readonly number[]): number[] => unique(xs).sort((a, b) => a - b);
+/** Numbers ascending, false before true: every axis in one order, whatever order the spec gave. */
+const ordered = <T extends number | boolean>(xs: readonly T[]): T[] => unique(xs).sort((a, b) => Number(a) - Number(b));
 
 export function canonicalize(spec: z.output<typeof specSchema>): CanonicalSpec {
   const options = {} as Record<string, unknown[]>;
   for (const name of Object.keys(DEFAULT_OPTIONS) as (keyof TrainingOptions)[]) {
     const value = spec[name] ?? DEFAULT_OPTIONS[name];
-    options[name] = unique(Array.isArray(value) ? value : [value]);
+    options[name] = ordered(Array.isArray(value) ? value : [value]);
   }
   const out: CanonicalSpec = {
     n: ascending(spec.n),
@@ -139,13 +145,7 @@ export const canonicalSpecSchema = z.strictObject({
   description: z.string().optional(),
   n: axis(nSchema, 'N values').refine(ascendingDistinct, { error: 'must be ascending' }),
   lambdas: axis(lambdaSchema, 'λ values').refine(ascendingDistinct, { error: 'must be ascending' }).optional(),
-  search: z.strictObject({
-    start: axis(lambdaSchema, 'λ values').refine(ascendingDistinct, { error: 'must be ascending' }),
-    resolution: z.number(),
-    bounds: z.tuple([lambdaSchema, lambdaSchema]),
-    maxRounds: z.number().int().min(1),
-    extendFactor: z.number(),
-  }).optional(),
+  search: z.strictObject(searchFields).refine(...startInsideBounds).refine((x) => ascendingDistinct(x.start), { error: 'start must be ascending' }).optional(),
   seeds: axis(seedSchema, 'seeds').refine(ascendingDistinct, { error: 'must be ascending' }),
   initFactors: axis(initSchema, 'init factors').refine(ascendingDistinct, { error: 'must be ascending' }),
   regs: axis(regSchema, 'regularizers'),

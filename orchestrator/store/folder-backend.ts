@@ -3,9 +3,10 @@
  * appears by `link` (atomic, and fails if the name exists), so a killed process never leaves a
  * partial file under a result's name, and a failed write leaves no temporary file behind.
  */
-import { link, readdir, readFile, rm } from 'node:fs/promises';
+import { link, readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { makeFolder, writeFileAtomic, writeTemp } from '../fs/atomic-file.js';
+import { writeCheckKey } from '../../functions/keys.js';
+import { discardTemp, makeFolder, writeFileAtomic, writeTemp } from '../fs/atomic-file.js';
 import type { ObjectBackend } from './object-backend.js';
 
 export class FolderBackend implements ObjectBackend {
@@ -34,13 +35,13 @@ export class FolderBackend implements ObjectBackend {
       if ((err as NodeJS.ErrnoException).code === 'EEXIST') return false;
       throw err;
     } finally {
-      await rm(temp, { force: true });
+      await discardTemp(temp);
     }
   }
 
   async checkWritable(): Promise<void> {
     await makeFolder(this.root);
-    await rm(await writeTemp(join(this.root, '.lambdastar-write-check'), ''), { force: true });
+    await discardTemp(await writeTemp(this.path(writeCheckKey('')), ''));
   }
 
   put(key: string, body: string): Promise<void> {

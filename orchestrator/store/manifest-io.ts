@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { STORE_LAYOUT } from '../../functions/keys.js';
 import { DEFAULT_OPTIONS, TRAINER_VERSION } from '../../functions/trainer/task.js';
 import { describeIssue } from '../../functions/trainer/validation.js';
-import { sweepId } from '../plan/planner.js';
+import { checkPlanSize, sweepId } from '../plan/planner.js';
 import type { CanonicalSpec } from '../spec/spec-schema.js';
 import { canonicalSpecSchema } from '../spec/spec-schema.js';
 import type { FailureRecord, Manifest } from './result-store.js';
@@ -49,6 +49,12 @@ export function parseManifest(text: string, where: string, expectedId: string): 
   const m = parsed.data as Manifest;
   if (m.sweepId !== expectedId) throw new CorruptRecordError(where, 'manifest', `it names sweep ${m.sweepId}, not ${expectedId}`);
   if (sweepId(m.spec) !== m.sweepId) throw new CorruptRecordError(where, 'manifest', 'its spec does not match its sweep id (edited?)');
+  // The limits a spec is held to hold for a stored one too, however it came to be there.
+  try {
+    checkPlanSize(m.spec);
+  } catch (err) {
+    throw new CorruptRecordError(where, 'manifest', err instanceof Error ? err.message : String(err));
+  }
   return m;
 }
 
@@ -56,8 +62,9 @@ export function serializeFailures(f: FailureRecord[]): string {
   return `${JSON.stringify(f, null, 2)}\n`;
 }
 
+const id = z.string().regex(/^[0-9a-f]{16}$/);
 const failuresSchema = z.array(
-  z.strictObject({ taskId: z.string(), cellId: z.string(), lambdas: z.array(z.number()), attempts: z.number(), message: z.string() }),
+  z.strictObject({ taskId: id, cellId: id, lambdas: z.array(z.number()), attempts: z.number().int().min(1), message: z.string() }),
 );
 
 export function parseFailures(text: string, where: string): FailureRecord[] {

@@ -11,6 +11,7 @@ import { TRAINER_VERSION } from '../../functions/trainer/task.js';
 import { canonicalSpecSchema } from '../spec/spec-schema.js';
 import type { ObjectBackend } from './object-backend.js';
 import type { Manifest } from './result-store.js';
+import { safeJson } from '../safe-json.js';
 
 export interface MigrationSummary {
   /** Sweep ids: old → new (names and descriptions no longer change a sweep's id). */
@@ -53,9 +54,10 @@ export async function migrateLayout1(backend: ObjectBackend, prefix: string, tar
     for await (const name of backend.listNames(results)) {
       const taskId = taskIdOfResultName(name);
       if (taskId === undefined) continue;
-      const where = target.describe(`${results}/${name}`);
+      const key = layout1.resultKey(prefix, folder, name);
+      const where = target.describe(key);
       try {
-        const result = parseResult((await backend.read(`${results}/${name}`)) ?? '', where);
+        const result = parseResult((await backend.read(key)) ?? '', where);
         if (result.taskId !== taskId) throw new CorruptResultError(where, `it holds task ${result.taskId}`);
         if ((await target.putResult(result)) === 'written') summary.results++;
         else summary.alreadyThere++;
@@ -68,12 +70,4 @@ export async function migrateLayout1(backend: ObjectBackend, prefix: string, tar
     summary.sweeps.push({ from: folder, to, name: (spec.data.name as string | undefined) ?? null });
   }
   return summary;
-}
-
-function safeJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
 }

@@ -4,7 +4,7 @@
  */
 import pLimit from 'p-limit';
 import {
-  cellFolder, cellsFolder, failuresKey, isLayout1SweepFolder, layoutKey, manifestKey, resultKey, STORE_LAYOUT, SWEEP_ID,
+  cellFolder, failuresKey, isLayout1SweepFolder, layoutKey, manifestKey, resultKey, STORE_LAYOUT, SWEEP_ID,
   sweepsFolder, taskIdOfResultName,
 } from '../../functions/keys.js';
 import type { WaitOptions } from '../../functions/results.js';
@@ -18,6 +18,7 @@ import { migrateLayout1 } from './migrate-layout1.js';
 import type { ObjectBackend } from './object-backend.js';
 import type { FailureRecord, Manifest, ResultStore, StoredEntry } from './result-store.js';
 import { StoreAccessError, StoreLayoutError, StoreWriteError } from './result-store.js';
+import { safeJson } from '../safe-json.js';
 
 /** Cells read at once, and object reads in flight at once. */
 const CELL_WINDOW = 64;
@@ -122,9 +123,12 @@ export class ObjectResultStore implements ResultStore {
     return out.sort();
   }
 
+  /**
+   * One listing per cell and one read per result object, in windows of cells read in parallel:
+   * the requests grow with the sweep's cells and stored results, not with the rest of the store.
+   */
   async *readCells(cellIds: Iterable<string>): AsyncIterable<StoredEntry> {
     await this.checkLayout();
-    const stored = new Set(await this.backend.listFolders(cellsFolder(this.prefix)));
     const limit = pLimit(READS_IN_FLIGHT);
     let window: string[] = [];
     const flush = async () => {
@@ -133,7 +137,6 @@ export class ObjectResultStore implements ResultStore {
       return perCell.flat();
     };
     for (const id of cellIds) {
-      if (!stored.has(id)) continue;
       window.push(id);
       if (window.length >= CELL_WINDOW) yield* await flush();
     }
@@ -142,7 +145,9 @@ export class ObjectResultStore implements ResultStore {
 
   private async readCell(id: string, limit: ReturnType<typeof pLimit>): Promise<StoredEntry[]> {
     const names: string[] = [];
-    for await (const name of this.backend.listNames(cellFolder(this.prefix, id))) names.push(name);
+    await limit(async () => {
+      for await (const name of this.backend.listNames(cellFolder(this.prefix, id))) names.push(name);
+    });
     const taskIds = names.map(taskIdOfResultName).filter((t): t is string => t !== undefined).sort();
     return Promise.all(
       taskIds.map((taskId) =>
@@ -194,13 +199,5 @@ export class ObjectResultStore implements ResultStore {
 
   remoteTarget(): { bucket: string; prefix: string } | undefined {
     return this.remote ? { bucket: this.remote.bucket, prefix: this.prefix } : undefined;
-  }
-}
-
-function safeJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
   }
 }

@@ -56,13 +56,6 @@ export interface ResultStore {
   migrateLayout1(): Promise<MigrationSummary>;
 }
 
-export class ManifestConflictError extends Error {
-  readonly code = 'MANIFEST_CONFLICT';
-  constructor(where: string) {
-    super(`${where}: a different manifest is stored for this sweep id; the store is inconsistent — use a fresh --store`);
-  }
-}
-
 /** A manifest or failure record that cannot be read, or a manifest that does not describe its sweep. */
 export class CorruptRecordError extends Error {
   readonly code = 'CORRUPT_RECORD';

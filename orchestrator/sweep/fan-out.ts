@@ -30,17 +30,16 @@ export interface FanOutOptions {
 }
 
 /**
- * Runs `tasks`; resolves when every started batch has settled, with how many tasks never started.
+ * Runs `tasks`; resolves when every started batch has settled.
  * An environment failure — the store cannot be written (a full disk), credentials are missing, the
  * backend cannot be reached — is nobody's task failing: no batch starts after it, those running
  * settle, and the fan-out rejects with it.
  */
-export async function fanOut(tasks: readonly PlannedTask[], opts: FanOutOptions): Promise<{ notStarted: number }> {
+export async function fanOut(tasks: readonly PlannedTask[], opts: FanOutOptions): Promise<void> {
   const { executor, signal, hooks } = opts;
   const limit = pLimit(executor.concurrency);
   const attempts = new Map<string, number>();
   const running = new Set<Promise<void>>();
-  let notStarted = 0;
   let fatal: { error: unknown } | undefined;
   const isFatal = (err: unknown) => failureClass(err) === 'environment' && (fatal ??= { error: err }) !== undefined;
 
@@ -50,10 +49,7 @@ export async function fanOut(tasks: readonly PlannedTask[], opts: FanOutOptions)
   };
 
   const handle = async (batch: PlannedTask[]): Promise<void> => {
-    if (signal?.aborted || fatal) {
-      notStarted += batch.length;
-      return;
-    }
+    if (signal?.aborted || fatal) return;
     let outcomes: TaskOutcome[];
     try {
       outcomes = await executor.runBatch(batch, signal);
@@ -95,5 +91,4 @@ export async function fanOut(tasks: readonly PlannedTask[], opts: FanOutOptions)
   for (const batch of executor.batches([...tasks])) schedule(batch);
   while (running.size > 0) await Promise.all([...running]);
   if (fatal) throw fatal.error;
-  return { notStarted };
 }

@@ -14,6 +14,7 @@ export interface PointSource {
   cellId: string;
   task: Task;
   digest: string;
+  metrics: LambdaMetrics[];
 }
 
 export class PointConflictError extends Error {
@@ -21,7 +22,7 @@ export class PointConflictError extends Error {
   constructor(lambda: number, first: string, second: string) {
     super(
       `${second}: disagrees with ${first} on λ = ${lambda} (the same point trained twice gave different numbers); ` +
-        'run `lambdastar verify --all` to find the one that does not reproduce, and move it out of the store',
+        'run `lambdastar verify` to find the one that does not reproduce, and move it out of the store',
     );
   }
 }
@@ -35,21 +36,34 @@ interface Entry {
 const sameBits = (a: LambdaMetrics, b: LambdaMetrics) =>
   (Object.keys(a) as (keyof LambdaMetrics)[]).every((k) => Object.is(a[k], b[k])) && Object.keys(a).length === Object.keys(b).length;
 
+/** Two stored objects of one cell that disagree on a point. */
+export interface PointConflict {
+  cellId: string;
+  lambda: number;
+  first: string;
+  second: string;
+}
+
 export class PointIndex {
   private readonly cells = new Map<string, Map<number, Entry>>();
-  /** The result objects read (kept only when asked for: `verify` re-trains them). */
+  /** The result objects read (kept only with `keepSources`: `verify` re-trains them). */
   readonly sources: PointSource[] = [];
+  /** Disagreements found (kept only with `collectConflicts`; otherwise the first one throws). */
+  readonly conflicts: PointConflict[] = [];
 
-  constructor(private readonly keepSources = true) {}
+  constructor(private readonly opts: { keepSources?: boolean; collectConflicts?: boolean } = {}) {}
 
   /** Adds every λ of `result` (of cell `cellId`) as a point. */
   add(cellId: string, result: TaskResult, where: string): void {
-    if (this.keepSources) this.sources.push({ where, taskId: result.taskId, cellId, task: result.task, digest: result.digest });
+    if (this.opts.keepSources) this.sources.push({ where, taskId: result.taskId, cellId, task: result.task, digest: result.digest, metrics: result.metrics });
     let points = this.cells.get(cellId);
     if (!points) this.cells.set(cellId, (points = new Map()));
     for (const metrics of result.metrics) {
       const known = points.get(metrics.lambda);
-      if (known && !sameBits(known.metrics, metrics)) throw new PointConflictError(metrics.lambda, known.where, where);
+      if (known && !sameBits(known.metrics, metrics)) {
+        if (!this.opts.collectConflicts) throw new PointConflictError(metrics.lambda, known.where, where);
+        this.conflicts.push({ cellId, lambda: metrics.lambda, first: known.where, second: where });
+      }
       if (!known) points.set(metrics.lambda, { metrics, where });
     }
   }

@@ -49,7 +49,7 @@ class BarProgress implements ProgressSink {
   }
 }
 
-export class LineProgress implements ProgressSink {
+class LineProgress implements ProgressSink {
   private info?: RoundInfo;
   private done = 0;
   private failed = 0;

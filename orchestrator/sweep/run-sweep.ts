@@ -17,7 +17,7 @@ import { buildManifest } from '../store/manifest-io.js';
 import type { FailureRecord, ResultStore } from '../store/result-store.js';
 import { fanOut } from './fan-out.js';
 import type { PointIndex } from './point-index.js';
-import { readIndex } from './read-points.js';
+import { readIndex } from './load-sweep.js';
 
 export interface RoundInfo {
   /** 1-based; rounds after the first extend or refine adaptive searches. */
@@ -81,12 +81,15 @@ export async function runSweep(opts: RunSweepOptions): Promise<SweepSummary> {
     sweepId: manifest.sweepId, cells: total, cellsDone: 0, points: 0, pointsReused: 0, pointsTrained: 0,
     rounds: 0, tasksRun: 0, failed: [], aborted: false, wallMs: 0,
   };
+  // Everything read before anything is written: a corrupt failure record or stored object stops the
+  // run with nothing written (for a sweep of several chunks, every chunk's objects are checked first).
+  const hadFailures = (await store.getFailures(manifest.sweepId)).length > 0;
+  if (chunks > 1) await checkAllCells(store, spec, chunkCells);
   let manifestWritten = false;
   let chunkIndex = 0;
   let chunk: PlannedCell[] = [];
   const runChunk = async () => {
-    // Read (and check) before the first write: a corrupt store stops the run with nothing written.
-    const known = await readIndex(store, chunk.map((c) => c.id), false);
+    const known = await readIndex(store, chunk.map((c) => c.id));
     if (!manifestWritten) {
       await store.putManifest(manifest);
       manifestWritten = true;
@@ -151,7 +154,7 @@ export async function runSweep(opts: RunSweepOptions): Promise<SweepSummary> {
     }
     if (chunk.length > 0 && !signal?.aborted) await runChunk();
     if (!manifestWritten) await store.putManifest(manifest);
-    if (summary.failed.length > 0 || (await store.getFailures(manifest.sweepId)).length > 0) {
+    if (summary.failed.length > 0 || hadFailures) {
       await store.putFailures(manifest.sweepId, summary.failed);
     }
   } finally {
@@ -162,4 +165,17 @@ export async function runSweep(opts: RunSweepOptions): Promise<SweepSummary> {
   summary.aborted = signal?.aborted ?? false;
   summary.wallMs = Date.now() - started;
   return summary;
+}
+
+/** Reads (and checks) every stored object of the sweep's cells, a chunk at a time, keeping nothing. */
+async function checkAllCells(store: ResultStore, spec: CanonicalSpec, chunkCells: number): Promise<void> {
+  let ids: string[] = [];
+  for (const c of planCells(spec)) {
+    ids.push(c.id);
+    if (ids.length >= chunkCells) {
+      await readIndex(store, ids);
+      ids = [];
+    }
+  }
+  await readIndex(store, ids);
 }

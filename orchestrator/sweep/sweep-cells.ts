@@ -1,6 +1,6 @@
-/** A sweep's cells with the points its grid or search asked of them (pure): the analysis' input. */
+/** A sweep's cell with the points its grid or search asked of it (pure): the analysis' input. */
 import type { Cell, LambdaMetrics } from '../../functions/trainer/task.js';
-import { planCells } from '../plan/planner.js';
+import type { PlannedCell } from '../plan/planner.js';
 import type { CellOutcome } from '../search/cell-search.js';
 import { cellProgress } from '../search/cell-search.js';
 import type { CanonicalSpec } from '../spec/spec-schema.js';
@@ -17,11 +17,9 @@ export interface SweepCell {
   points: LambdaMetrics[];
 }
 
-/** Every cell of `spec`, longest first, with the points `index` holds of what the sweep asks. */
-export function* sweepCells(spec: CanonicalSpec, index: PointIndex): Generator<SweepCell> {
-  for (const { id, cell } of planCells(spec)) {
-    const progress = cellProgress(spec, (l) => index.valLoss(id, l));
-    const points = progress.asked.map((l) => index.metrics(id, l)).filter((m): m is LambdaMetrics => m !== undefined);
-    yield { id, cell, outcome: progress.outcome, rounds: progress.round, points };
-  }
+/** `planned` with the points `index` holds of what the sweep asks of it. */
+export function sweepCell(spec: CanonicalSpec, planned: PlannedCell, index: PointIndex): SweepCell {
+  const progress = cellProgress(spec, (l) => index.valLoss(planned.id, l));
+  const points = progress.asked.flatMap((l) => index.metrics(planned.id, l) ?? []);
+  return { id: planned.id, cell: planned.cell, outcome: progress.outcome, rounds: progress.round, points };
 }

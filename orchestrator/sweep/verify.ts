@@ -3,7 +3,7 @@ import pLimit from 'p-limit';
 import { deriveRng } from '../../functions/trainer/rng.js';
 import type { LambdaMetrics } from '../../functions/trainer/task.js';
 import type { Executor } from '../executors/executor.js';
-import type { PointSource } from './point-index.js';
+import type { PointConflict, PointSource } from './point-index.js';
 
 export interface Mismatch {
   taskId: string;
@@ -18,6 +18,8 @@ export interface Mismatch {
 export interface VerifyReport {
   /** Stored results that hold points of the sweep. */
   stored: number;
+  /** Points on which two stored results disagree (both are re-trained). */
+  conflicts: PointConflict[];
   checked: number;
   matched: number;
   mismatches: Mismatch[];
@@ -47,7 +49,7 @@ function firstDifference(a: LambdaMetrics[], b: LambdaMetrics[]): string {
 }
 
 /** Re-trains each stored result of `sources` here and compares its digest with the stored one. */
-export async function verifySources(sources: readonly PointSource[], metricsOf: (s: PointSource) => LambdaMetrics[], executor: Executor): Promise<Omit<VerifyReport, 'stored'>> {
+export async function verifySources(sources: readonly PointSource[], executor: Executor): Promise<Omit<VerifyReport, 'stored' | 'conflicts'>> {
   const limit = pLimit(executor.concurrency);
   const mismatches: Mismatch[] = [];
   let matched = 0;
@@ -58,7 +60,7 @@ export async function verifySources(sources: readonly PointSource[], metricsOf: 
         if (!outcome.ok) {
           mismatches.push({ taskId: s.taskId, where: s.where, storedDigest: s.digest, localDigest: null, detail: outcome.message });
         } else if (outcome.result.digest !== s.digest) {
-          mismatches.push({ taskId: s.taskId, where: s.where, storedDigest: s.digest, localDigest: outcome.result.digest, detail: firstDifference(metricsOf(s), outcome.result.metrics) });
+          mismatches.push({ taskId: s.taskId, where: s.where, storedDigest: s.digest, localDigest: outcome.result.digest, detail: firstDifference(s.metrics, outcome.result.metrics) });
         } else matched++;
       }),
     ),

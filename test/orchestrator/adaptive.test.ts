@@ -47,6 +47,15 @@ describe('adaptive λ* search', () => {
     expect(Math.abs(Math.log(star / at))).toBeLessThanOrEqual(Math.log(R));
   });
 
+  test('a λ* whose neighbours are one step away after rounding is resolved in that very round', () => {
+    // The minimum sits on a start point: one round adds λ*/r and λ*·r (rounded towards λ*) and ends it.
+    const { asked, outcome, round } = search(settings(), bowl(1e-2, 0.3));
+    expect(outcome).toBe('resolved');
+    expect(round).toBe(1);
+    expect(asked).toEqual([1e-3, 0.00840897, 1e-2, 0.0118920, 1e-1, 1]);
+    for (const [x, y] of [[asked[1], 1e-2], [1e-2, asked[3]]]) expect(y / x).toBeLessThanOrEqual(R);
+  });
+
   test('a smooth minimum inside the start grid takes a handful of points, not a dense grid', () => {
     const { asked, rounds } = search(settings(), bowl(3.7e-2));
     expect(asked.length).toBeLessThanOrEqual(4 + 6);

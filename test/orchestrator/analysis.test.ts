@@ -164,5 +164,10 @@ describe('sweep analysis', () => {
     expect(w).toMatch(/1 search\(es\) at N = 100 ran out of rounds \(maxRounds 5\)/);
     expect(w).toMatch(/Training diverged for 1 point\(s\) at N = 1000/);
     expect(analyze(m, cells).lambdas).toEqual({ mode: 'adaptive', search: spec.search });
+    // A search out of rounds while still extending sits on an edge, not on a bound: no bound warning.
+    const stuck = analyze(m, [result(10, 0, curve(-1), 'l2', 'round-cap'), result(10, 1, curve(-1), 'l2', 'round-cap')]).groups[0];
+    expect(stuck.points[0]).toMatchObject({ highEdgeCount: 2, boundCount: 0, roundCapCount: 2 });
+    expect(stuck.warnings.join(' ')).not.toMatch(/bound/);
+    expect(stuck.warnings.join(' ')).toMatch(/2 search\(es\) at N = 10 ran out of rounds/);
   });
 });

@@ -3,7 +3,7 @@
  * corrupt by `report`, `run` and `verify`, named, with exit code 2 — never used, overwritten or
  * deleted; one whose numbers were edited with a matching digest is caught by `verify` re-training.
  */
-import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { beforeAll, describe, expect, test } from 'vitest';
@@ -125,4 +125,44 @@ test('status counts a cell holding a corrupt object as corrupt, not done, and ig
   expect(JSON.parse(status.stdout)).toEqual([expect.objectContaining({ cells: 4, done: 3, open: 0, corrupt: 1 })]);
   const text = await runCli(['status', '--store', store]);
   expect(text.stdout).toMatch(/3\/4 cells done .* 1 cell\(s\) with corrupt objects — see `lambdastar verify`/);
+});
+
+test('two stored results that disagree on a point: report and run name both (exit 2); verify re-trains both and names the one that does not reproduce', async () => {
+  const store = join(dir, 'conflict');
+  cpSync(pristine, store, { recursive: true });
+  const [victim] = objects(store);
+  const original = JSON.parse(readFileSync(join(store, 'cells', victim.cell, victim.file), 'utf8'));
+  // A second, self-consistent object of the same cell holding one of its λ with other numbers.
+  const task = { ...original.task, lambdas: [original.task.lambdas[0]] };
+  const metrics = [{ ...original.metrics[0], valLoss: original.metrics[0].valLoss + 1e-6 }];
+  const { taskId } = await import('../../functions/trainer/ids.js');
+  const forged = { ...original, taskId: taskId(task), task, metrics, digest: metricsDigest(metrics) };
+  const forgedPath = join(store, 'cells', victim.cell, `${forged.taskId}.json`);
+  writeFileSync(forgedPath, JSON.stringify(forged));
+  for (const args of [['report', '--out', join(dir, 'conflict-report')], ['run', '--spec', spec, '--no-progress']]) {
+    const result = await runCli([args[0], '--store', store, ...args.slice(1)]);
+    expect(result.code).toBe(2);
+    expect(errorLines(result.stderr)).toHaveLength(1);
+    expect(result.stderr).toMatch(/disagrees with .* on λ = 0\.001 .*run `lambdastar verify` to find the one that does not reproduce/);
+  }
+  const verify = await runCli(['verify', '--store', store, '--json']);
+  expect(verify.code).toBe(1);
+  const report = JSON.parse(verify.stdout) as { conflicts: unknown[]; mismatches: { where: string }[] };
+  expect(report.conflicts).toHaveLength(1);
+  expect(report.mismatches.map((m) => m.where)).toEqual([expect.stringContaining(`${forged.taskId}.json`)]);
+  const status = JSON.parse((await runCli(['status', '--store', store, '--json'])).stdout) as { corrupt: number }[];
+  expect(status[0].corrupt).toBe(1);
+});
+
+test('a corrupt failure record stops a run before anything is trained or written', async () => {
+  const store = join(dir, 'bad-failures');
+  cpSync(pristine, store, { recursive: true });
+  const [sweep] = readdirSync(join(store, 'sweeps'));
+  writeFileSync(join(store, 'sweeps', sweep, 'failures.json'), '[{"taskId": "<script>"}]');
+  rmSync(join(store, 'cells'), { recursive: true });
+  const before = snapshot(store);
+  const run = await runCli(['run', '--spec', spec, '--store', store, '--no-progress', '--no-report']);
+  expect(run.code).toBe(2);
+  expect(errorLines(run.stderr)).toEqual([expect.stringMatching(/failures\.json: corrupt failure record \(not a list of failed tasks\); delete it/)]);
+  expect(snapshot(store)).toEqual(before);
 });

@@ -42,7 +42,7 @@ test('a layout-1 store is refused with the command that fixes it; `migrate` copi
   expect(summary.results).toBe(4);
   expect(summary.skipped).toHaveLength(1);
   expect(summary.skipped[0]).toMatch(/0123456789ab\/results\/ffffffffffffffff\.json: corrupt result \(not valid JSON/);
-  expect(migrated.code).toBe(2);
+  expect(migrated.code).toBe(1);
   const newId = summary.sweeps[0].to;
   expect(summary.sweeps).toEqual([{ from: '0123456789ab', to: newId, name: 'old' }]);
   // The old folder is untouched.

@@ -74,6 +74,11 @@ describe('planner', () => {
     const a = spec({ n: [20, 10], lambdas: [1e-2, 1e-3], seeds: 2, regs: ['l2', 'l1'] });
     const b = spec({ name: 'b', description: 'the same points', regs: ['l1', 'l2'], seeds: [0, 1], lambdas: [1e-3, 1e-2], n: [10, 20] });
     expect(sweepId(a)).toBe(sweepId(b));
+    // Option axes too: their order in the spec does not matter.
+    const c = spec({ n: [10], lambdas: [1e-3], seeds: 1, batchSize: [10, 1], standardize: [true, false] });
+    const d = spec({ n: [10], lambdas: [1e-3], seeds: 1, batchSize: [1, 10, 10], standardize: [false, true] });
+    expect(sweepId(c)).toBe(sweepId(d));
+    expect([...planCells(c)].map((x) => x.id)).toEqual([...planCells(d)].map((x) => x.id));
     expect([...planCells(a)].map((c) => c.id).sort()).toEqual([...planCells(b)].map((c) => c.id).sort());
     for (const other of [
       { n: [10, 20], lambdas: [1e-3, 1e-2], seeds: 2, regs: ['l1', 'l2'], epochs: 400 },

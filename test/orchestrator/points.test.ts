@@ -18,7 +18,7 @@ import type { SpecInput } from '../../orchestrator/spec/spec-schema.js';
 import { canonicalize, specSchema } from '../../orchestrator/spec/spec-schema.js';
 import { openStore } from '../../orchestrator/store/open-store.js';
 import type { ResultStore } from '../../orchestrator/store/result-store.js';
-import { readSweep } from '../../orchestrator/report/write-report.js';
+import { readSweep } from '../../orchestrator/sweep/load-sweep.js';
 import { runSweep } from '../../orchestrator/sweep/run-sweep.js';
 import { instrumented } from '../helpers/executors.js';
 
@@ -137,11 +137,16 @@ describe('adaptive search on the real trainer', () => {
 
   test('start grids wholly below and wholly above λ* both end bracketed, within a factor 2 of a dense grid’s argmin; a bound is hit and flagged', async () => {
     const cell = { n: 20, seed: 0, initFactor: 1, reg: 'l2' as const, epochs: 100, valSize: 2000 };
-    const dense = Array.from({ length: 97 }, (_, k) => Number((1e-6 * 2 ** (k / 4)).toPrecision(6)));
+    // 2^(1/4) spacing over the whole range the searches can reach: 1e-6 … 67 (training diverges from ~20 up).
+    const dense = Array.from({ length: 105 }, (_, k) => Number((1e-6 * 2 ** (k / 4)).toPrecision(6)));
     const metrics = runTask(withDefaults({ ...cell, lambdas: dense })).metrics;
     const denseStar = dense[argminIndex(metrics.map((m) => ('diverged' in m ? null : m.valLoss)), ADAPTIVE_TIE)];
     const one = { n: [20], seeds: [0], epochs: 100, valSize: 2000 };
-    for (const start of [[1e-6, 1e-5], [30, 60]]) {
+    const below = [1e-6, 1e-5];
+    const above = [30, 60];
+    expect(Math.max(...below)).toBeLessThan(denseStar);
+    expect(Math.min(...above)).toBeGreaterThan(denseStar);
+    for (const start of [below, above]) {
       const s = spec({ ...one, search: { mode: 'adaptive', start, bounds: [1e-8, 100] } });
       const store = freshStore();
       await runSweep({ spec: s, store, executor: pool });

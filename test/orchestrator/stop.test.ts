@@ -157,7 +157,10 @@ describe('Ctrl-C and SIGTERM through the CLI', () => {
     expect(await run.exited).toBe(130);
     expect(errorLines(run.err()).at(-1)).toMatch(/SIGINT again: stopping now/);
     expect(run.out()).toBe('');
-    for (const f of resultFiles(store)) expect(() => parseResult(readFileSync(f, 'utf8'), f)).not.toThrow();
+    // What is stored is whole, and no temporary file is left behind.
+    const files = resultFiles(store);
+    expect(files.filter((f) => !f.endsWith('.json'))).toEqual([]);
+    for (const f of files) expect(() => parseResult(readFileSync(f, 'utf8'), f)).not.toThrow();
     const resumed = await runCli(['run', '--spec', specFile, '--store', store, '--json', '--no-report', '--no-progress']);
     expect(resumed.code).toBe(0);
     expect(JSON.parse(resumed.stdout)).toMatchObject({ points: 48 });
