@@ -48,8 +48,9 @@ export class FolderBackend implements ObjectBackend {
     return writeFileAtomic(this.path(key), body);
   }
 
+  /** Files, and folders where a file was expected (so a store can name them as corrupt). */
   async *listNames(dir: string): AsyncIterable<string> {
-    for (const entry of await this.entries(dir)) if (entry.isFile()) yield entry.name;
+    for (const entry of await this.entries(dir)) if (entry.isFile() || entry.isDirectory()) yield entry.name;
   }
 
   async listFolders(dir: string): Promise<string[]> {

@@ -62,8 +62,9 @@ export async function migrateLayout1(backend: ObjectBackend, prefix: string, tar
         if ((await target.putResult(result)) === 'written') summary.results++;
         else summary.alreadyThere++;
       } catch (err) {
-        if (!(err instanceof CorruptResultError)) throw err;
-        summary.skipped.push(err.message);
+        if ((err as NodeJS.ErrnoException).code === 'EISDIR') summary.skipped.push(`${where}: a folder where a result should be`);
+        else if (err instanceof CorruptResultError) summary.skipped.push(err.message);
+        else throw err;
       }
     }
     const to = await target.putManifest(spec.data as Manifest['spec']);

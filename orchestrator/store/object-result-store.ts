@@ -145,16 +145,28 @@ export class ObjectResultStore implements ResultStore {
 
   private async readCell(id: string, limit: ReturnType<typeof pLimit>): Promise<StoredEntry[]> {
     const names: string[] = [];
-    await limit(async () => {
-      for await (const name of this.backend.listNames(cellFolder(this.prefix, id))) names.push(name);
-    });
+    const folder = cellFolder(this.prefix, id);
+    try {
+      await limit(async () => {
+        for await (const name of this.backend.listNames(folder)) names.push(name);
+      });
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOTDIR') throw err;
+      return [this.corrupt(id, folder, 'a file where a cell folder should be')];
+    }
     const taskIds = names.map(taskIdOfResultName).filter((t): t is string => t !== undefined).sort();
     return Promise.all(
       taskIds.map((taskId) =>
         limit(async (): Promise<StoredEntry> => {
           const key = resultKey(this.prefix, id, taskId);
           const where = this.describe(key);
-          const text = (await this.backend.read(key)) ?? '';
+          let text: string;
+          try {
+            text = (await this.backend.read(key)) ?? '';
+          } catch (err) {
+            if ((err as NodeJS.ErrnoException).code !== 'EISDIR') throw err;
+            return this.corrupt(id, key, 'a folder where a result should be');
+          }
           try {
             return { cellId: id, where, result: parseResult(text, where, { cellId: id, taskId }) };
           } catch (err) {
@@ -164,6 +176,11 @@ export class ObjectResultStore implements ResultStore {
         }),
       ),
     );
+  }
+
+  private corrupt(cellId: string, key: string, detail: string): StoredEntry {
+    const where = this.describe(key);
+    return { cellId, where, corrupt: new CorruptResultError(where, detail) };
   }
 
   putResult(result: TaskResult, cell = cellId(result.task)): Promise<'written' | 'identical'> {

@@ -44,3 +44,19 @@ test('a folder store path that is a file is refused with a one-line fix', async 
   await writeFile(file, 'x');
   expect(() => openStore(file)).toThrow(/--store: .* is a file, not a folder; point --store at a folder/);
 });
+
+test('in a folder store, a folder where a result should be, and a file where a cell folder should be, are read as corrupt', async () => {
+  const root = await mkdtemp(join(tmpdir(), 'lambdastar-odd-'));
+  const store = openStore(root);
+  const { tinyResult } = await import('../helpers/fixtures.js');
+  const { cellId } = await import('../../functions/trainer/ids.js');
+  const r = tinyResult(0);
+  mkdirSync(join(root, 'cells', cellId(r.task), `${r.taskId}.json`), { recursive: true });
+  writeFileSync(join(root, 'cells', 'feedfacefeedface'), 'not a folder');
+  const entries = [];
+  for await (const e of store.readCells([cellId(r.task), 'feedfacefeedface'])) entries.push(e);
+  expect(entries.map((e) => e.corrupt?.message)).toEqual([
+    expect.stringMatching(new RegExp(`cells/${cellId(r.task)}/${r.taskId}\\.json: corrupt result \\(a folder where a result should be\\)`)),
+    expect.stringMatching(/cells\/feedfacefeedface: corrupt result \(a file where a cell folder should be\)/),
+  ]);
+});
