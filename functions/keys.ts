@@ -79,11 +79,6 @@ export const layout1 = {
   resultKey: (prefix: string, sweepId: string, name: string) => join(prefix, sweepId, 'results', name),
 };
 
-/** The file a folder store writes and removes to check it can write (a temporary name is added). */
-export function writeCheckKey(prefix: string): string {
-  return join(prefix, '.lambdastar-write-check');
-}
-
 /** The files of a report folder. */
 export function reportFiles(dir: string) {
   return {

@@ -47,14 +47,20 @@ export function taskBytes(t: TaskShape): number {
 
 const gb = (bytes: number) => `${(bytes / 1024 ** 3).toPrecision(3)} GB`;
 
-/** Why a task of this shape cannot run, or undefined when it can. */
-export function taskTooLarge(t: TaskShape): string | undefined {
+/** Why a task of this shape cannot run (and the field to change), or undefined when it can. */
+export function taskTooLarge(t: TaskShape): { field: 'hidden' | 'n'; message: string } | undefined {
   if (t.inputDim * t.hidden > LIMITS.weights) {
-    return `inputDim × hidden = ${t.inputDim * t.hidden} weights; the trainer generates code per weight and allows at most ${LIMITS.weights}: lower inputDim or hidden`;
+    return {
+      field: 'hidden',
+      message: `inputDim × hidden = ${t.inputDim * t.hidden} weights; the trainer generates code per weight and allows at most ${LIMITS.weights}: lower inputDim or hidden`,
+    };
   }
   const bytes = taskBytes(t);
   if (bytes > LIMITS.taskBytes) {
-    return `a task with n = ${t.n}, valSize = ${t.valSize} and inputDim = ${t.inputDim} needs ${gb(bytes)} of memory; a task may use at most ${gb(LIMITS.taskBytes)}: lower n, valSize or inputDim`;
+    return {
+      field: 'n',
+      message: `a task with n = ${t.n}, valSize = ${t.valSize} and inputDim = ${t.inputDim} needs ${gb(bytes)} of memory; a task may use at most ${gb(LIMITS.taskBytes)}: lower n, valSize or inputDim`,
+    };
   }
   return undefined;
 }

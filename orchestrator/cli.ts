@@ -20,7 +20,6 @@ const program = new Command()
     '\nExit codes: 0 ok · 1 some tasks failed · 2 bad usage or input (nothing written) · 3 the environment failed ' +
       '(credentials, network, store unreachable or full) · 130/143 stopped by Ctrl-C / SIGTERM · 70 an internal error (a bug).',
   )
-  .showHelpAfterError('(run with --help for usage)')
   .exitOverride();
 
 registerPlan(program);
@@ -40,7 +39,8 @@ try {
     // Commander has printed its message already.
     process.exitCode = err.exitCode === 0 ? EXIT.ok : EXIT.badInput;
   } else {
-    const message = (err instanceof Error ? err.message : String(err)).split('\n')[0];
+    // One line, whatever the message holds (a JSON excerpt, a path with a newline).
+    const message = (err instanceof Error ? err.message : String(err)).replace(/\s*\n\s*/g, ' ');
     const code = exitCodeOf(err);
     const internal = code === EXIT.internal ? 'internal error (a bug: please report it; LAMBDASTAR_DEBUG=1 shows where): ' : '';
     process.stderr.write(`lambdastar: ${internal}${message}\n`);

@@ -21,7 +21,7 @@ export const EXIT = { ok: 0, tasksFailed: 1, badInput: 2, environment: 3, intern
 const BAD_INPUT = new Set([
   'USAGE', 'UNKNOWN_PRESET', 'BAD_STORE', 'UNKNOWN_SWEEP', 'PREDICT', 'LIMIT',
   'CORRUPT_RESULT', 'CORRUPT_STORE', 'CORRUPT_RECORD', 'POINT_CONFLICT', 'RESULT_CONFLICT', 'STORE_LAYOUT',
-  'MISSING_BUCKET',
+  'MISSING_BUCKET', 'NOT_A_FILE',
 ]);
 
 /** System error codes that say the machine or the network failed, not the input. */

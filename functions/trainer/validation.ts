@@ -56,12 +56,22 @@ export const taskSchema = z
   })
   .superRefine((t, ctx) => {
     const why = taskTooLarge({ ...t, lambdaCount: t.lambdas.length });
-    if (why) ctx.addIssue({ code: 'custom', path: ['n'], message: why });
+    if (why) ctx.addIssue({ code: 'custom', path: [why.field], message: why.message });
   });
 
-/** The issue worth reporting first: an unknown (misspelt) key explains the others, such as a required field "missing". */
-function firstIssue(error: z.ZodError) {
-  return error.issues.find((i) => i.code === 'unrecognized_keys') ?? error.issues[0];
+type Issue = z.ZodError['issues'][number];
+
+/**
+ * The issue worth reporting first: an unknown (misspelt) key explains the others, such as a required
+ * field "missing". For a value that may take several forms (a count or a list), the form it
+ * matched in type says what is wrong with it ("at most 100000 seeds"), not the union's summary.
+ */
+function firstIssue(error: { issues: Issue[] }): Issue | undefined {
+  const issue = error.issues.find((i) => i.code === 'unrecognized_keys') ?? error.issues[0];
+  if (issue?.code !== 'invalid_union') return issue;
+  const branch = issue.errors.find((b) => b.length > 0 && !b.every((i) => i.code === 'invalid_type' && i.path.length === 0));
+  const inner = branch && firstIssue({ issues: branch });
+  return inner ? { ...inner, path: [...issue.path, ...inner.path] } : issue;
 }
 
 /**

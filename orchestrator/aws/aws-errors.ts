@@ -8,6 +8,7 @@ export function awsEnvironmentProblem(err: unknown, service: string): string | u
   if (e.name === 'CredentialsProviderError' || /Could not load credentials/.test(e.message ?? '')) {
     return `no AWS credentials found for ${service}; set AWS_PROFILE, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY`;
   }
+  if (/Region is missing/i.test(e.message ?? '')) return `no AWS region set for ${service}; pass --region or set AWS_REGION`;
   if (e.code !== undefined && UNREACHABLE.has(e.code)) {
     return `cannot reach ${service} (${e.code}); check the network, the region and any AWS_ENDPOINT_URL_* variable`;
   }

@@ -9,6 +9,7 @@ import { LambdaClient } from '@aws-sdk/client-lambda';
 import { S3Client } from '@aws-sdk/client-s3';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { s3CompatibleOptions } from '../../functions/s3-object-io.js';
+import { EnvironmentError } from '../errors.js';
 
 export interface ClientOptions {
   region?: string;
@@ -38,24 +39,36 @@ function region(opts: ClientOptions): string | undefined {
   return opts.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION;
 }
 
+/** Builds a client; a region missing from every source is said as the environment's failure, with the fix. */
+function build<T>(make: () => T): T {
+  try {
+    return make();
+  } catch (err) {
+    if (/Region is missing/i.test((err as Error).message)) {
+      throw new EnvironmentError('--region: no AWS region set; pass --region or set AWS_REGION', { cause: err });
+    }
+    throw err;
+  }
+}
+
 export function makeS3Client(opts: ClientOptions = {}): S3Client {
-  return new S3Client({
+  return build(() => new S3Client({
     region: region(opts),
     ...s3CompatibleOptions(customEndpoint('S3')),
     requestHandler: handler(opts),
     maxAttempts: opts.maxAttempts ?? 5,
     retryMode: 'adaptive',
-  });
+  }));
 }
 
 export function makeLambdaClient(opts: ClientOptions = {}): LambdaClient {
   const endpoint = customEndpoint('LAMBDA');
-  return new LambdaClient({
+  return build(() => new LambdaClient({
     region: region(opts),
     ...(endpoint ? { endpoint } : {}),
     requestHandler: handler(opts),
     maxAttempts: opts.maxAttempts ?? 8,
     // Adaptive retries slow the client down under sustained 429s instead of giving up.
     retryMode: 'adaptive',
-  });
+  }));
 }

@@ -28,7 +28,7 @@ export function addStoreOptions(cmd: Command): Command {
 export function addLambdaOptions(cmd: Command): Command {
   return cmd
     .option('--function <name|arn>', 'the trainer Lambda function (--backend lambda)')
-    .option('--memory <mb>', 'the function memory, for the cost estimate', positiveInt('--memory'), 1769)
+    .option('--memory <mb>', 'the function memory, 128 … 10240 MB (Lambda\'s range), for the cost estimate', positiveInt('--memory', 10240, 128), 1769)
     .addOption(new Option('--arch <arch>', 'the function architecture, for the cost estimate').choices(['arm64', 'x86_64']).default('arm64'));
 }
 

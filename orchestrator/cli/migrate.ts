@@ -11,12 +11,15 @@ export function registerMigrate(program: Command): void {
     .option('--json', 'print JSON');
   addStoreOptions(cmd).action(async (flags: Pick<CloudFlags, 'store' | 'stackOutputs' | 'region'> & { json?: boolean }) => {
     const store = openStoreFromFlags(flags);
-    await store.checkWritable();
     const s = await store.migrateLayout1();
     // Some objects could not be migrated (the rest were): like a sweep with failed tasks.
     if (s.skipped.length > 0) process.exitCode = EXIT.tasksFailed;
     if (flags.json) {
       process.stdout.write(`${JSON.stringify(s, null, 2)}\n`);
+      return;
+    }
+    if (s.sweeps.length === 0 && s.skipped.length === 0) {
+      process.stdout.write(`no sweeps of lambdastar 0.1 in ${store.location}: nothing to migrate\n`);
       return;
     }
     const lines = s.sweeps.map((w) => `sweep ${w.from} (${w.name ?? 'custom'}) is now sweep ${w.to}`);

@@ -1,10 +1,11 @@
 /** Option parsers shared by the commands: each rejects bad input with a message naming the flag. */
 import { InvalidArgumentError } from 'commander';
 
-export function positiveInt(flag: string) {
+export function positiveInt(flag: string, max = Number.MAX_SAFE_INTEGER, min = 1) {
   return (value: string): number => {
     const n = Number(value);
-    if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`${flag} must be a whole number ≥ 1`);
+    if (value.trim() === '' || !Number.isInteger(n) || n < min) throw new InvalidArgumentError(`${flag} must be a whole number ≥ ${min}`);
+    if (n > max) throw new InvalidArgumentError(`${flag} must be at most ${max}`);
     return n;
   };
 }

@@ -5,7 +5,7 @@ import { defaultReportFolder } from '../../functions/keys.js';
 import { calibrate } from '../cost/calibrate.js';
 import type { Architecture, Calibration } from '../cost/cost-model.js';
 import { estimateCost, lambdaDollars } from '../cost/cost-model.js';
-import { EXIT } from '../errors.js';
+import { EXIT, UsageError } from '../errors.js';
 import type { Executor } from '../executors/executor.js';
 import { openExecutor } from '../executors/open-executor.js';
 import type { PlannedTask } from '../plan/planner.js';
@@ -115,12 +115,13 @@ export function registerRun(program: Command): void {
       });
       pricer = new RoundPricer(executor, calibration, { memoryMb: flags.memory, architecture: flags.arch });
     } else {
+      if (flags.function !== undefined) throw new UsageError('--function: only with --backend lambda; add --backend lambda, or drop --function');
       executor = openExecutor({ backend: flags.backend, concurrency: flags.concurrency });
     }
     const reportDir = flags.report ? (flags.out ?? defaultReportFolder(location, sweepId(spec))) : undefined;
     // Everything the run will write is checked before anything is: the store and the report folder.
-    if (reportDir !== undefined) await checkOutFolder(reportDir);
     await store.checkWritable();
+    if (reportDir !== undefined) await checkOutFolder(reportDir);
     // Watched until the command ends: a second Ctrl-C while the report is written ends at once too.
     const interrupt = watchInterrupts(process.stderr);
     try {

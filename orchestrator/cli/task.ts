@@ -1,5 +1,4 @@
 /** `lambdastar task`: train one task and optionally dump everything needed to check it elsewhere. */
-import { dirname, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { Option } from 'commander';
 import type { Dataset } from '../../functions/trainer/data.js';
@@ -11,7 +10,7 @@ import { describeIssue, taskSchema } from '../../functions/trainer/validation.js
 import { LIMITS } from '../../functions/limits.js';
 import { UsageError, flagOf } from '../errors.js';
 import { writeFileAtomic } from '../fs/atomic-file.js';
-import { checkOutFolder } from './out-folder.js';
+import { checkOutFile } from './out-folder.js';
 import { number, numberList, positiveInt } from './options.js';
 
 interface TaskFlags {
@@ -78,15 +77,15 @@ export function registerTask(program: Command): void {
       const parsed = taskSchema.safeParse(input);
       if (!parsed.success) throw new UsageError(describeIssue(parsed.error, 'task', flagOf));
       const task = parsed.data;
-      if (flags.dump) {
+      if (flags.dump !== undefined) {
         const numbers = (task.n + task.valSize) * (task.inputDim + 1) + task.n * task.epochs;
         if (numbers > LIMITS.dumpNumbers) {
           throw new UsageError(`--dump: this task's inputs and batch orders are ${numbers} numbers; a dump holds at most ${LIMITS.dumpNumbers}: lower --n, --val-size or --epochs`);
         }
-        await checkOutFolder(dirname(resolve(flags.dump)), '--dump');
+        await checkOutFile(flags.dump, '--dump');
       }
       const result = runTask(task);
-      if (flags.dump) {
+      if (flags.dump !== undefined) {
         const prep = prepareTask(task);
         const dump = {
           task,

@@ -4,9 +4,9 @@
  */
 import { randomBytes } from 'node:crypto';
 import { createWriteStream, rmSync } from 'node:fs';
-import { mkdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, rename, rm, rmdir, stat, writeFile } from 'node:fs/promises';
 import { once } from 'node:events';
-import { dirname, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { finished } from 'node:stream/promises';
 
 /**
@@ -30,6 +30,34 @@ export async function makeFolder(dir: string): Promise<void> {
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
     }
+  }
+}
+
+/**
+ * Whether files can be written in `dir`: its missing levels are created one at a time, a probe file
+ * is written and removed, and the levels it created are removed again — nothing is left behind.
+ */
+export async function probeWritable(dir: string): Promise<void> {
+  const made: string[] = [];
+  try {
+    const missing: string[] = [];
+    for (let d = resolve(dir); !(await exists(d)) && dirname(d) !== d; d = dirname(d)) missing.unshift(d);
+    for (const d of missing) {
+      await mkdir(d);
+      made.push(d);
+    }
+    await discardTemp(await writeTemp(join(dir, '.lambdastar-write-check'), ''));
+  } finally {
+    for (const d of made.reverse()) await rmdir(d).catch(() => {});
+  }
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await stat(path);
+    return true;
+  } catch {
+    return false;
   }
 }
 

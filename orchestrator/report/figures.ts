@@ -7,9 +7,16 @@ export type VegaLiteSpec = Record<string, unknown>;
 const SIZE = { width: 480, height: 300 };
 const g3 = (v: number) => Number(v.toPrecision(3));
 
-export function slopeText(fit: LineFit | null): string {
+/** "slope -0.77 [-0.86, -0.68]" (the interval a 95 % CI), for a legend. */
+function slopeLabel(fit: LineFit | null): string {
   if (!fit) return 'slope n/a';
   return fit.ci95 ? `slope ${g3(fit.value)} [${g3(fit.ci95[0])}, ${g3(fit.ci95[1])}]` : `slope ${g3(fit.value)}`;
+}
+
+/** "slope -0.77 [-0.86, -0.68] (95 % CI)", or said to have no interval (fewer than 3 N). */
+export function slopeText(fit: LineFit | null): string {
+  if (!fit) return 'slope n/a';
+  return fit.ci95 ? `${slopeLabel(fit)} (95 % CI)` : `${slopeLabel(fit)} (no CI: too few N)`;
 }
 
 /**
@@ -63,7 +70,7 @@ function lambdaStarVsN(groups: GroupAnalysis[], opts: StarChartOptions): VegaLit
   const points: Record<string, unknown>[] = [];
   const fits: Record<string, unknown>[] = [];
   for (const g of groups) {
-    const series = `${g.label} (${slopeText(g.slope)})`;
+    const series = `${g.label} (${slopeLabel(g.slope)})`;
     for (const p of g.points) {
       const err = p.semLambdaStar ?? 0;
       // A log axis cannot show a bar below zero: clip the lower end at a tenth of the mean.

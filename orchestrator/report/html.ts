@@ -26,7 +26,7 @@ export function reportHtml({ analysis, figures, failures, partial }: HtmlInput):
         .join('');
       const warnings = g.warnings.map((w) => `<p class="warn">⚠ ${esc(w)}</p>`).join('');
       return `<h3>${esc(g.label)}</h3>
-<p>log-log ${esc(slopeText(g.slope))} (95 % CI) · all (N, seed) points: ${esc(slopeText(g.slopeAllPoints))} · without grid-edge N: ${esc(slopeText(g.slopeWithoutEdges))}</p>${warnings}
+<p>log-log ${esc(slopeText(g.slope))} · all (N, seed) points: ${esc(slopeText(g.slopeAllPoints))} · without grid-edge N: ${esc(slopeText(g.slopeWithoutEdges))}</p>${warnings}
 <table><tr><th>N</th><th>mean λ*</th><th>SEM</th><th>sub-grid λ*</th><th>resolution</th><th>seeds</th><th>on an edge</th><th>at a bound</th></tr>${rows}</table>`;
     })
     .join('\n');

@@ -17,7 +17,7 @@ export function summaryLines(analysis: Analysis): string[] {
           `${String(p.edgeCount).padStart(7)}  ${String(p.boundCount).padStart(8)}`,
       );
     }
-    out.push(`  log-log ${slopeText(g.slope)} (95 % CI); all points: ${slopeText(g.slopeAllPoints)}; without grid-edge N: ${slopeText(g.slopeWithoutEdges)}`);
+    out.push(`  log-log ${slopeText(g.slope)}; all points: ${slopeText(g.slopeAllPoints)}; without grid-edge N: ${slopeText(g.slopeWithoutEdges)}`);
     for (const w of g.warnings) out.push(`  warning: ${w}`);
   }
   const c = analysis.cells;

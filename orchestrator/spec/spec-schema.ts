@@ -13,8 +13,14 @@ import { DEFAULT_SEARCH } from '../search/adaptive.js';
 
 const initSchema = z.number().refine((v) => Number.isFinite(v) && v > 0, { error: 'must be a finite number > 0 (init variance factor)' });
 
+/** A non-empty list, no longer than a sweep's cell limit (a longer axis could never fit). */
 const axis = <T extends z.ZodType>(item: T, what: string) =>
-  z.array(item, { error: `must be a non-empty list of ${what}` }).min(1, { error: `must not be empty: list at least one ${what}` });
+  z.array(item, { error: `must be a non-empty list of ${what}` })
+    .min(1, { error: `must not be empty: list at least one ${what}` })
+    .max(LIMITS.cells, { error: `must list at most ${LIMITS.cells} ${what} (a sweep holds at most ${LIMITS.cells} cells)` });
+
+/** Text printed to a terminal and into reports: no control characters. */
+const label = z.string({ error: 'must be a string' }).refine((v) => !/[\u0000-\u001f\u007f]/.test(v), { error: 'must not contain control characters (newlines, escapes)' });
 
 /** Each training option as a value or a non-empty list of values. */
 const optionAxes = Object.fromEntries(
@@ -57,8 +63,8 @@ const searchSchema = z
 
 export const specSchema = z
   .strictObject({
-    name: z.string().optional(),
-    description: z.string().optional(),
+    name: label.optional(),
+    description: label.optional(),
     n: axis(nSchema, 'N values (training-set sizes)'),
     lambdas: lambdaListSchema.optional(),
     search: searchSchema.optional(),
@@ -73,15 +79,16 @@ export const specSchema = z
   })
   .superRefine((s, ctx) => {
     // The largest task the spec can make (every axis at its largest) must fit.
-    const largest = (v: number | number[] | undefined, fallback: number) => (v === undefined ? fallback : Math.max(...[v].flat()));
+    const max = (xs: number[]) => xs.reduce((a, b) => Math.max(a, b), -Infinity);
+    const largest = (v: number | number[] | undefined, fallback: number) => (v === undefined ? fallback : max([v].flat()));
     const why = taskTooLarge({
-      n: Math.max(...s.n),
+      n: max(s.n),
       valSize: largest(s.valSize, DEFAULT_OPTIONS.valSize),
       inputDim: largest(s.inputDim, DEFAULT_OPTIONS.inputDim),
       hidden: largest(s.hidden, DEFAULT_OPTIONS.hidden),
       lambdaCount: s.lambdas?.length ?? s.search?.start.length ?? 1,
     });
-    if (why) ctx.addIssue({ code: 'custom', path: ['n'], message: why });
+    if (why) ctx.addIssue({ code: 'custom', path: [why.field], message: why.message });
     if ((s.lambdas === undefined) === (s.search === undefined)) {
       ctx.addIssue({
         code: 'custom',
@@ -141,8 +148,8 @@ export function canonicalize(spec: z.output<typeof specSchema>): CanonicalSpec {
 
 /** The canonical form as stored in a manifest, checked field by field when read back. */
 export const canonicalSpecSchema = z.strictObject({
-  name: z.string().optional(),
-  description: z.string().optional(),
+  name: label.optional(),
+  description: label.optional(),
   n: axis(nSchema, 'N values').refine(ascendingDistinct, { error: 'must be ascending' }),
   lambdas: axis(lambdaSchema, 'λ values').refine(ascendingDistinct, { error: 'must be ascending' }).optional(),
   search: z.strictObject(searchFields).refine(...startInsideBounds).refine((x) => ascendingDistinct(x.start), { error: 'start must be ascending' }).optional(),

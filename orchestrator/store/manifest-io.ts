@@ -1,5 +1,7 @@
 /** Manifest and failure records as stored text, shared by every store adapter. */
+import { createHash } from 'node:crypto';
 import { z } from 'zod';
+import { canonicalJson } from '../../functions/trainer/ids.js';
 import { STORE_LAYOUT } from '../../functions/keys.js';
 import { DEFAULT_OPTIONS, TRAINER_VERSION } from '../../functions/trainer/task.js';
 import { describeIssue } from '../../functions/trainer/validation.js';
@@ -9,9 +11,15 @@ import { canonicalSpecSchema } from '../spec/spec-schema.js';
 import type { FailureRecord, Manifest } from './result-store.js';
 import { CorruptRecordError, StoreLayoutError } from './result-store.js';
 
-/** The manifest of a sweep: its spec, and what it ran with. */
+/** The manifest of a sweep: its spec, and what it ran with, sealed by a checksum over the rest. */
 export function buildManifest(spec: CanonicalSpec): Manifest {
-  return { layout: STORE_LAYOUT, sweepId: sweepId(spec), trainerVersion: TRAINER_VERSION, protocol: { ...DEFAULT_OPTIONS }, spec };
+  const body = { layout: STORE_LAYOUT, sweepId: sweepId(spec), trainerVersion: TRAINER_VERSION, protocol: { ...DEFAULT_OPTIONS }, spec };
+  return { ...body, checksum: checksumOf(body) };
+}
+
+/** sha256 of a manifest's canonical JSON without its checksum: any edit, labels too, is seen. */
+function checksumOf(m: Omit<Manifest, 'checksum'>): string {
+  return createHash('sha256').update(canonicalJson(m)).digest('hex');
 }
 
 export function serializeManifest(m: Manifest): string {
@@ -24,6 +32,7 @@ const manifestSchema = z.strictObject({
   trainerVersion: z.string(),
   protocol: z.record(z.string(), z.unknown()),
   spec: canonicalSpecSchema,
+  checksum: z.string().regex(/^[0-9a-f]{64}$/),
 });
 
 /**
@@ -49,6 +58,8 @@ export function parseManifest(text: string, where: string, expectedId: string): 
   const m = parsed.data as Manifest;
   if (m.sweepId !== expectedId) throw new CorruptRecordError(where, 'manifest', `it names sweep ${m.sweepId}, not ${expectedId}`);
   if (sweepId(m.spec) !== m.sweepId) throw new CorruptRecordError(where, 'manifest', 'its spec does not match its sweep id (edited?)');
+  const { checksum, ...body } = m;
+  if (checksumOf(body) !== checksum) throw new CorruptRecordError(where, 'manifest', 'its checksum does not match its content (edited?)');
   // The limits a spec is held to hold for a stored one too, however it came to be there.
   try {
     checkPlanSize(m.spec);

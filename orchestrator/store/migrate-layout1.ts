@@ -9,6 +9,7 @@ import { isLayout1SweepFolder, layout1, taskIdOfResultName } from '../../functio
 import { CorruptResultError, parseResult } from '../../functions/results.js';
 import { TRAINER_VERSION } from '../../functions/trainer/task.js';
 import { canonicalSpecSchema } from '../spec/spec-schema.js';
+import { NotAFileError } from './folder-backend.js';
 import type { ObjectBackend } from './object-backend.js';
 import type { Manifest } from './result-store.js';
 import { safeJson } from '../safe-json.js';
@@ -33,42 +34,50 @@ export interface MigrationTarget {
 export async function migrateLayout1(backend: ObjectBackend, prefix: string, target: MigrationTarget): Promise<MigrationSummary> {
   const summary: MigrationSummary = { sweeps: [], results: 0, alreadyThere: 0, skipped: [] };
   for (const folder of (await backend.listFolders(prefix)).filter(isLayout1SweepFolder).sort()) {
-    const key = layout1.manifestKey(prefix, folder);
-    const text = await backend.read(key);
-    const parsed = layout1Manifest.safeParse(text === undefined ? undefined : safeJson(text));
-    if (!parsed.success) {
-      summary.skipped.push(`${target.describe(key)}: no readable manifest`);
-      continue;
+    try {
+      await migrateSweep(backend, prefix, folder, target, summary);
+    } catch (err) {
+      // A manifest or results folder that is not what it should be: this sweep is skipped, named.
+      if (!(err instanceof NotAFileError)) throw err;
+      summary.skipped.push(err.message);
     }
-    if (parsed.data.trainerVersion !== TRAINER_VERSION) {
-      summary.skipped.push(`${target.describe(key)}: trainer ${parsed.data.trainerVersion}, not ${TRAINER_VERSION}; its results cannot be reused`);
-      continue;
-    }
-    const { taskIds: _ids, ...oldSpec } = (parsed.data.spec ?? {}) as Record<string, unknown>;
-    const spec = canonicalSpecSchema.safeParse(oldSpec);
-    if (!spec.success) {
-      summary.skipped.push(`${target.describe(key)}: its spec is not one this version reads`);
-      continue;
-    }
-    const results = layout1.resultsFolder(prefix, folder);
-    for await (const name of backend.listNames(results)) {
-      const taskId = taskIdOfResultName(name);
-      if (taskId === undefined) continue;
-      const key = layout1.resultKey(prefix, folder, name);
-      const where = target.describe(key);
-      try {
-        const result = parseResult((await backend.read(key)) ?? '', where);
-        if (result.taskId !== taskId) throw new CorruptResultError(where, `it holds task ${result.taskId}`);
-        if ((await target.putResult(result)) === 'written') summary.results++;
-        else summary.alreadyThere++;
-      } catch (err) {
-        if ((err as NodeJS.ErrnoException).code === 'EISDIR') summary.skipped.push(`${where}: a folder where a result should be`);
-        else if (err instanceof CorruptResultError) summary.skipped.push(err.message);
-        else throw err;
-      }
-    }
-    const to = await target.putManifest(spec.data as Manifest['spec']);
-    summary.sweeps.push({ from: folder, to, name: (spec.data.name as string | undefined) ?? null });
   }
   return summary;
+}
+
+async function migrateSweep(backend: ObjectBackend, prefix: string, folder: string, target: MigrationTarget, summary: MigrationSummary): Promise<void> {
+  const key = layout1.manifestKey(prefix, folder);
+  const text = await backend.read(key);
+  const parsed = layout1Manifest.safeParse(text === undefined ? undefined : safeJson(text));
+  if (!parsed.success) {
+    summary.skipped.push(`${target.describe(key)}: no readable manifest`);
+    return;
+  }
+  if (parsed.data.trainerVersion !== TRAINER_VERSION) {
+    summary.skipped.push(`${target.describe(key)}: trainer ${parsed.data.trainerVersion}, not ${TRAINER_VERSION}; its results cannot be reused`);
+    return;
+  }
+  const { taskIds: _ids, ...oldSpec } = (parsed.data.spec ?? {}) as Record<string, unknown>;
+  const spec = canonicalSpecSchema.safeParse(oldSpec);
+  if (!spec.success) {
+    summary.skipped.push(`${target.describe(key)}: its spec is not one this version reads`);
+    return;
+  }
+  for await (const name of backend.listNames(layout1.resultsFolder(prefix, folder))) {
+    const taskId = taskIdOfResultName(name);
+    if (taskId === undefined) continue;
+    const resultKey = layout1.resultKey(prefix, folder, name);
+    const where = target.describe(resultKey);
+    try {
+      const result = parseResult((await backend.read(resultKey)) ?? '', where);
+      if (result.taskId !== taskId) throw new CorruptResultError(where, `it holds task ${result.taskId}`);
+      if ((await target.putResult(result)) === 'written') summary.results++;
+      else summary.alreadyThere++;
+    } catch (err) {
+      if (err instanceof NotAFileError || err instanceof CorruptResultError) summary.skipped.push(err.message);
+      else throw err;
+    }
+  }
+  const to = await target.putManifest(spec.data as Manifest['spec']);
+  summary.sweeps.push({ from: folder, to, name: (spec.data.name as string | undefined) ?? null });
 }

@@ -15,6 +15,7 @@ import type { TaskResult } from '../../functions/trainer/task.js';
 import { buildManifest, parseFailures, parseManifest, serializeFailures, serializeManifest } from './manifest-io.js';
 import type { MigrationSummary } from './migrate-layout1.js';
 import { migrateLayout1 } from './migrate-layout1.js';
+import { NotAFileError } from './folder-backend.js';
 import type { ObjectBackend } from './object-backend.js';
 import type { FailureRecord, Manifest, ResultStore, StoredEntry } from './result-store.js';
 import { StoreAccessError, StoreLayoutError, StoreWriteError } from './result-store.js';
@@ -74,10 +75,11 @@ export class ObjectResultStore implements ResultStore {
   }
 
   async migrateLayout1(): Promise<MigrationSummary> {
+    if (!(await this.backend.listFolders(this.prefix)).some(isLayout1SweepFolder)) return { sweeps: [], results: 0, alreadyThere: 0, skipped: [] };
     // A store marked with another layout is refused as usual; one with layout-1 folders is marked
     // first, so that everything after reads it as layout 2 (the old folders are then ignored).
     const marker = await this.backend.read(layoutKey(this.prefix));
-    if (marker === undefined) await this.writeMarker();
+    if (marker === undefined) await this.writing(layoutKey(this.prefix), () => this.writeMarker());
     this.layoutChecked = undefined;
     await this.checkLayout();
     return migrateLayout1(this.backend, this.prefix, {
@@ -151,8 +153,8 @@ export class ObjectResultStore implements ResultStore {
         for await (const name of this.backend.listNames(folder)) names.push(name);
       });
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'ENOTDIR') throw err;
-      return [this.corrupt(id, folder, 'a file where a cell folder should be')];
+      if (!(err instanceof NotAFileError)) throw err;
+      return [this.corrupt(id, folder, err.detail)];
     }
     const taskIds = names.map(taskIdOfResultName).filter((t): t is string => t !== undefined).sort();
     return Promise.all(
@@ -164,8 +166,8 @@ export class ObjectResultStore implements ResultStore {
           try {
             text = (await this.backend.read(key)) ?? '';
           } catch (err) {
-            if ((err as NodeJS.ErrnoException).code !== 'EISDIR') throw err;
-            return this.corrupt(id, key, 'a folder where a result should be');
+            if (!(err instanceof NotAFileError)) throw err;
+            return this.corrupt(id, key, err.detail);
           }
           try {
             return { cellId: id, where, result: parseResult(text, where, { cellId: id, taskId }) };

@@ -14,14 +14,26 @@ export interface StoreOptions {
   openS3?: (bucket: string, prefix: string, location: string) => ResultStore;
 }
 
+/** S3's rules for bucket names (lower case, digits, dots and hyphens; 3 to 63 characters). */
+const BUCKET = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
+
 export function parseS3Url(location: string): { bucket: string; prefix: string } {
   const m = /^s3:\/\/([^/]+)\/?(.*)$/.exec(location);
   if (!m || !m[1]) throw new StoreLocationError(`--store: "${location}" is not an S3 URL; write it as s3://bucket/prefix`);
-  return { bucket: m[1], prefix: m[2].replace(/\/+$/, '') };
+  if (!BUCKET.test(m[1])) throw new StoreLocationError(`--store: "${m[1]}" is not an S3 bucket name (lower-case letters, digits, dots, hyphens; 3–63 characters)`);
+  const prefix = m[2].replace(/\/+$/, '');
+  if (prefix.split('/').some((part) => part === '..' || part === '.' || part === '')) {
+    if (prefix !== '') throw new StoreLocationError(`--store: the prefix "${prefix}" has an empty, "." or ".." part; write it as s3://bucket/a/b`);
+  }
+  return { bucket: m[1], prefix };
 }
 
 export function openStore(location: string, opts: StoreOptions = {}): ResultStore {
   if (location.trim() === '') throw new StoreLocationError('--store: is empty; give a folder (e.g. ./runs) or s3://bucket/prefix');
+  if (location.startsWith('-')) throw new StoreLocationError(`--store: "${location}" looks like a flag, not a folder; give a folder (./${location} if you mean it)`);
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(location) && !location.startsWith('s3://')) {
+    throw new StoreLocationError(`--store: "${location}" is not a store; give a folder or an s3://bucket/prefix URL`);
+  }
   if (location.startsWith('s3://')) {
     const { bucket, prefix } = parseS3Url(location);
     if (!opts.openS3) throw new StoreLocationError('--store: S3 stores are not available in this build');

@@ -13,6 +13,8 @@ export interface Manifest {
   protocol: Record<string, unknown>;
   /** The sweep's cells and λ follow from it; its name and description are those of the first run. */
   spec: CanonicalSpec;
+  /** sha256 of the rest (canonical JSON): an edit anywhere is reported, never used. */
+  checksum: string;
 }
 
 export interface FailureRecord {

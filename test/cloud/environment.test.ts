@@ -1,5 +1,5 @@
 /** The environment failing — an unreachable endpoint, no credentials — is exit code 3, said in one line naming what. */
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test } from 'vitest';
@@ -33,4 +33,16 @@ test('no AWS credentials: exit 3, one line saying how to provide them', async ()
   });
   expect(run.code).toBe(3);
   expect(ours(run.stderr)).toEqual(['lambdastar: --store: no AWS credentials found for S3 bucket "bucket"; set AWS_PROFILE, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY']);
+});
+
+test('no AWS region: exit 3, one line saying how to set one — for the store, and for the function (the run stops, no task is failed for it)', async () => {
+  const noRegion = { AWS_REGION: '', AWS_DEFAULT_REGION: '', AWS_CONFIG_FILE: join(dir, 'none'), AWS_PROFILE: 'lambdastar-no-such-profile' };
+  const status = await runCli(['status', '--store', 's3://bucket/lab'], { env: { ...noRegion, AWS_ENDPOINT_URL_S3: nowhere } });
+  expect(status.code).toBe(3);
+  expect(ours(status.stderr)).toEqual(['lambdastar: --region: no AWS region set; pass --region or set AWS_REGION']);
+  const store = join(dir, 'no-region');
+  const run = await runCli(['run', '--spec', spec, '--backend', 'lambda', '--function', 'trainer', '--store', store, '--no-progress'], { env: noRegion });
+  expect(run.code).toBe(3);
+  expect(ours(run.stderr)).toEqual(['lambdastar: --region: no AWS region set; pass --region or set AWS_REGION']);
+  expect(existsSync(store)).toBe(false);
 });

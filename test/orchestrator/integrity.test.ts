@@ -115,6 +115,19 @@ test('a manifest cut down by hand (an N removed) is named as corrupt by status, 
   }
 });
 
+test('a manifest whose label was edited (its name) is named as corrupt: the checksum covers all of it', async () => {
+  const store = join(dir, 'relabelled');
+  cpSync(pristine, store, { recursive: true });
+  const [sweep] = readdirSync(join(store, 'sweeps'));
+  const path = join(store, 'sweeps', sweep, 'manifest.json');
+  const m = JSON.parse(readFileSync(path, 'utf8'));
+  m.spec.name = 'HACKED';
+  writeFileSync(path, JSON.stringify(m));
+  const result = await runCli(['status', '--store', store]);
+  expect(result.code).toBe(2);
+  expect(errorLines(result.stderr)).toEqual([expect.stringMatching(/manifest\.json: corrupt manifest \(its checksum does not match its content \(edited\?\)\)/)]);
+});
+
 test('status counts a cell holding a corrupt object as corrupt, not done, and ignores stray files', async () => {
   const { store } = corrupted('status-corrupt', (s, v) => edit(s, v, () => '{"taskId":'));
   const [first] = objects(store);

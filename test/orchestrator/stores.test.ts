@@ -1,5 +1,6 @@
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { expect, test } from 'vitest';
@@ -45,18 +46,23 @@ test('a folder store path that is a file is refused with a one-line fix', async 
   expect(() => openStore(file)).toThrow(/--store: .* is a file, not a folder; point --store at a folder/);
 });
 
-test('in a folder store, a folder where a result should be, and a file where a cell folder should be, are read as corrupt', async () => {
+test('in a folder store, what is not a plain file where a result should be is read as corrupt, never as missing', async () => {
   const root = await mkdtemp(join(tmpdir(), 'lambdastar-odd-'));
   const store = openStore(root);
   const { tinyResult } = await import('../helpers/fixtures.js');
   const { cellId } = await import('../../functions/trainer/ids.js');
-  const r = tinyResult(0);
-  mkdirSync(join(root, 'cells', cellId(r.task), `${r.taskId}.json`), { recursive: true });
+  const [a, b, c, d] = [0, 1, 2, 3].map((seed) => tinyResult(seed));
+  const path = (r: typeof a) => join(root, 'cells', cellId(r.task), `${r.taskId}.json`);
+  for (const r of [a, b, c, d]) mkdirSync(dirname(path(r)), { recursive: true });
+  mkdirSync(path(a));
+  symlinkSync(join(root, 'nowhere.json'), path(b));
+  symlinkSync(path(c), path(c));
+  execFileSync('mkfifo', [path(d)]);
   writeFileSync(join(root, 'cells', 'feedfacefeedface'), 'not a folder');
   const entries = [];
-  for await (const e of store.readCells([cellId(r.task), 'feedfacefeedface'])) entries.push(e);
-  expect(entries.map((e) => e.corrupt?.message)).toEqual([
-    expect.stringMatching(new RegExp(`cells/${cellId(r.task)}/${r.taskId}\\.json: corrupt result \\(a folder where a result should be\\)`)),
-    expect.stringMatching(/cells\/feedfacefeedface: corrupt result \(a file where a cell folder should be\)/),
+  for await (const e of store.readCells([...[a, b, c, d].map((r) => cellId(r.task)), 'feedfacefeedface'])) entries.push(e);
+  expect(entries.map((e) => e.corrupt?.detail)).toEqual([
+    'a folder where a file should be', 'a broken link', 'a link that loops', 'not a regular file', 'a file where a folder should be',
   ]);
+  expect(entries.every((e) => e.corrupt?.message.startsWith(`${root}/cells/`))).toBe(true);
 });
