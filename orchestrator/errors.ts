@@ -42,6 +42,15 @@ export function failureClass(err: unknown): 'badInput' | 'environment' | 'unknow
   return e.cause !== undefined && e.cause !== err ? failureClass(e.cause) : 'unknown';
 }
 
+/**
+ * A place the user named that cannot be written: the environment's failure when the system says so
+ * (read-only, permission denied, a full disk: exit 3), the input's otherwise (a path that cannot
+ * exist, such as one under /proc: exit 2).
+ */
+export function cannotWrite(message: string, cause: unknown): UsageError | EnvironmentError {
+  return failureClass(cause) === 'environment' ? new EnvironmentError(message, { cause }) : new UsageError(message, { cause });
+}
+
 export function exitCodeOf(err: unknown): number {
   const cls = failureClass(err);
   return cls === 'badInput' ? EXIT.badInput : cls === 'environment' ? EXIT.environment : EXIT.internal;

@@ -5,7 +5,7 @@
 import { stat } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { reportFiles } from '../../functions/keys.js';
-import { UsageError } from '../errors.js';
+import { cannotWrite, UsageError } from '../errors.js';
 import { discardTemp, probeWritable, writeTemp } from '../fs/atomic-file.js';
 
 const errCode = (err: unknown) => (err as NodeJS.ErrnoException).code ?? (err as Error).message;
@@ -23,7 +23,7 @@ async function probe(dir: string, flag: string): Promise<void> {
   try {
     await probeWritable(dir);
   } catch (err) {
-    throw new UsageError(`${flag}: cannot write to ${dir} (${errCode(err)}); point ${flag} at a folder you can write to`);
+    throw cannotWrite(`${flag}: cannot write to ${dir} (${errCode(err)}); point ${flag} at a folder you can write to`, err);
   }
 }
 
@@ -57,6 +57,6 @@ export async function checkOutFile(path: string, flag: string): Promise<void> {
   try {
     await discardTemp(await writeTemp(path, ''));
   } catch (err) {
-    throw new UsageError(`${flag}: cannot write ${path} (${errCode(err)}); give another file name`);
+    throw cannotWrite(`${flag}: cannot write ${path} (${errCode(err)}); give another file name`, err);
   }
 }

@@ -9,7 +9,7 @@ import {
 } from '../../functions/keys.js';
 import type { WaitOptions } from '../../functions/results.js';
 import { CorruptResultError, createOrRead, parseResult, writeOnce, WriteInProgressError } from '../../functions/results.js';
-import { failureClass } from '../errors.js';
+import { cannotWrite, failureClass } from '../errors.js';
 import { cellId } from '../../functions/trainer/ids.js';
 import type { TaskResult } from '../../functions/trainer/task.js';
 import { buildManifest, parseFailures, parseManifest, serializeFailures, serializeManifest } from './manifest-io.js';
@@ -18,7 +18,7 @@ import { migrateLayout1 } from './migrate-layout1.js';
 import { NotAFileError } from './folder-backend.js';
 import type { ObjectBackend } from './object-backend.js';
 import type { FailureRecord, Manifest, ResultStore, StoredEntry } from './result-store.js';
-import { StoreAccessError, StoreLayoutError, StoreWriteError } from './result-store.js';
+import { StoreLayoutError, StoreWriteError } from './result-store.js';
 import { safeJson } from '../safe-json.js';
 
 /** Cells read at once, and object reads in flight at once. */
@@ -98,7 +98,7 @@ export class ObjectResultStore implements ResultStore {
       await this.backend.checkWritable?.();
     } catch (err) {
       const e = err as NodeJS.ErrnoException;
-      throw new StoreAccessError(`--store: cannot write to ${this.location} (${e.code ?? e.message}); point --store at a folder you can write to`, { cause: err });
+      throw cannotWrite(`--store: cannot write to ${this.location} (${e.code ?? e.message}); point --store at a folder you can write to`, err);
     }
   }
 

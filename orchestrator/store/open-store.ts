@@ -1,6 +1,7 @@
 /** Maps `--store` to a result store: `s3://bucket/prefix` or a local folder (default ./runs). */
 import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { cannotWrite } from '../errors.js';
 import { FolderBackend } from './folder-backend.js';
 import { ObjectResultStore } from './object-result-store.js';
 import type { ResultStore } from './result-store.js';
@@ -47,7 +48,7 @@ export function openStore(location: string, opts: StoreOptions = {}): ResultStor
   } catch (err) {
     if (err instanceof StoreLocationError) throw err;
     if ((err as NodeJS.ErrnoException).code !== 'ENOENT') {
-      throw new StoreLocationError(`--store: cannot use ${location} (${(err as Error).message}); point --store at a writable folder`);
+      throw cannotWrite(`--store: cannot use ${location} (${(err as Error).message}); point --store at a writable folder`, err);
     }
   }
   return new ObjectResultStore(new FolderBackend(root), '', location);

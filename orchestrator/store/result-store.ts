@@ -52,7 +52,7 @@ export interface ResultStore {
   getFailures(sweepId: string): Promise<FailureRecord[]>;
   /** Where a remote trainer can write results itself; undefined for stores it cannot reach. */
   remoteTarget(): { bucket: string; prefix: string } | undefined;
-  /** Before a run writes anything: throws a `StoreAccessError` when the store cannot be written. */
+  /** Before a run writes anything: throws, naming `--store` and the reason, when the store cannot be written. */
   checkWritable(): Promise<void>;
   /** Makes the results and sweeps of a lambdastar 0.1 store readable (see migrate-layout1.ts). */
   migrateLayout1(): Promise<MigrationSummary>;
@@ -67,11 +67,6 @@ export class CorruptRecordError extends Error {
       : 'delete it (the failed tasks run again on the next run)';
     super(`${where}: corrupt ${what} (${detail}); ${fix}`);
   }
-}
-
-/** A store that cannot be used where `--store` points: said with the reason and the fix. */
-export class StoreAccessError extends Error {
-  readonly code = 'BAD_STORE';
 }
 
 /** The environment would not let the store write an object (a full disk, a lost connection): named, with the fix. */
