@@ -11,7 +11,7 @@ import { boundTasks, lambdasPerCell, workRange } from '../plan/work.js';
 import type { CanonicalSpec } from '../spec/spec-schema.js';
 import { addLambdaOptions } from './cloud-flags.js';
 import { positiveInt } from './options.js';
-import { loadSpec } from './spec-input.js';
+import { loadSpec, PRESET_HELP } from './spec-input.js';
 
 interface Range<T> {
   /** Lower bound: the grid, or the start grid of every adaptive search. */
@@ -130,7 +130,7 @@ export function registerPlan(program: Command): void {
   const cmd = program
     .command('plan')
     .description('show the cells and points a sweep will train and what it will cost, without running anything')
-    .option('--preset <name>', 'a named sweep: quick, thesis-fig1 … thesis-fig4, each also as …-ext, …-adaptive')
+    .option('--preset <name>', PRESET_HELP)
     .option('--spec <file>', 'a sweep spec (JSON)')
     .option('--concurrency <n>', 'Lambda invocations at once, for the wall-time estimate', positiveInt('--concurrency'), 256)
     .option('--target-seconds <s>', 'pack tasks into invocations of about this many seconds', positiveInt('--target-seconds'), 60)

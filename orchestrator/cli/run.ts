@@ -20,7 +20,7 @@ import { addLambdaOptions, addStoreOptions, functionName, openStoreFromFlags, re
 import { watchInterrupts } from './interrupt.js';
 import { checkOutFolder } from './out-folder.js';
 import { positiveInt } from './options.js';
-import { loadSpec } from './spec-input.js';
+import { loadSpec, PRESET_HELP } from './spec-input.js';
 
 interface RunFlags extends CloudFlags {
   preset?: string;
@@ -80,7 +80,7 @@ export function registerRun(program: Command): void {
   const cmd = program
     .command('run')
     .description('run a sweep: train the points not yet stored (adaptive searches round by round), then write its report')
-    .option('--preset <name>', 'a named sweep: quick, thesis-fig1 … thesis-fig4, each also as …-ext, …-adaptive')
+    .option('--preset <name>', PRESET_HELP)
     .option('--spec <file>', 'a sweep spec (JSON)')
     .addOption(new Option('--backend <name>', 'where tasks run').choices(['local', 'lambda']).default('local'))
     .option('--concurrency <n>', 'tasks (local; default: the cores) or invocations (lambda; default 256) at once', positiveInt('--concurrency'))

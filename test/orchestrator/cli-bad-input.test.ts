@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
+import { PRESETS } from '../../orchestrator/spec/presets.js';
 import { errorLines, runCli } from '../helpers/cli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'lambdastar-bad-'));
@@ -102,6 +103,12 @@ describe('bad input to the other commands', () => {
     expect(run.stderr).not.toMatch(/\n\s+at /);
     expect(existsSync(join(dir, 'other'))).toBe(false);
     expect(existsSync(join(dir, 'big.json'))).toBe(false);
+  });
+
+  test.each(['run', 'plan'])('`%s --help` names every preset, and only presets', async (command) => {
+    const help = (await runCli([command, '--help'])).stdout;
+    const listed = /a named sweep: ([^]*?)\n\s+--spec/.exec(help)?.[1].split(/[,\s]+/).filter(Boolean);
+    expect(listed?.sort()).toEqual(Object.keys(PRESETS).sort());
   });
 
   test('--version prints the version', async () => {
