@@ -18,8 +18,11 @@ const program = new Command()
   .addHelpText(
     'after',
     '\nExit codes: 0 ok · 1 some tasks failed · 2 bad usage or input (nothing written) · 3 the environment failed ' +
-      '(credentials, network, store unreachable or full) · 130/143 stopped by Ctrl-C / SIGTERM · 70 an internal error (a bug).',
+      '(credentials, network, a store unreachable, unwritable or full) · 130/143 stopped by Ctrl-C / SIGTERM · 70 an internal error (a bug).',
   )
+  // Commander's parse errors read like every other error of this CLI: one line, "lambdastar: …"
+  // (its "Did you mean" comes on a line of its own). Subcommands inherit this.
+  .configureOutput({ outputError: (message, write) => write(`${message.trim().replace(/^error: /, 'lambdastar: ').replace(/\s*\n\s*/g, ' ')}\n`) })
   .exitOverride();
 
 registerPlan(program);
