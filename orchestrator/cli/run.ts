@@ -69,9 +69,11 @@ function billedUsage(executor: Executor, pricer: RoundPricer, flags: Pick<RunFla
   return { usage, lines };
 }
 
-function summaryLine(s: SweepSummary): string {
+/** The run in one line; a stopped or partly failed run says how many cells are done, so its points read as "so far". */
+export function summaryLine(s: SweepSummary): string {
+  const scope = s.cellsDone < s.cells ? `${s.cellsDone} of ${s.cells} cells done · ${s.points} points so far` : `${s.cells} cells · ${s.points} points`;
   return (
-    `${s.cells} cells · ${s.points} points: ${s.pointsReused} reused, ${s.pointsTrained} trained now · ${s.tasksRun} tasks in ${s.rounds} round(s)` +
+    `${scope}: ${s.pointsReused} reused, ${s.pointsTrained} trained now · ${s.tasksRun} tasks in ${s.rounds} round(s)` +
     ` · ${s.failed.length} failed (${(s.wallMs / 1000).toFixed(1)} s)`
   );
 }
