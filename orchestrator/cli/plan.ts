@@ -6,7 +6,8 @@ import type { Architecture, Calibration, CostEstimate } from '../cost/cost-model
 import { estimateCost, taskSeconds } from '../cost/cost-model.js';
 import { packForConcurrency } from '../plan/pack.js';
 import type { PlannedTask } from '../plan/planner.js';
-import { cellCount, optionVariants, sweepId, taskCost } from '../plan/planner.js';
+import { taskCost } from '../../functions/trainer/work.js';
+import { cellCount, optionVariants, sweepId } from '../plan/planner.js';
 import { boundTasks, lambdasPerCell, workRange } from '../plan/work.js';
 import type { CanonicalSpec } from '../spec/spec-schema.js';
 import { addLambdaOptions } from './cloud-flags.js';

@@ -1,7 +1,7 @@
 /** A short local run of the trainer that measures its speed, for the cost estimate. */
 import { trainTask } from '../../functions/trainer/run-task.js';
 import { withDefaults } from '../../functions/trainer/task.js';
-import { taskCost } from '../plan/planner.js';
+import { taskCost } from '../../functions/trainer/work.js';
 import type { Calibration } from './cost-model.js';
 
 /** Trains a small representative task (≈ 0.3 s) twice and keeps the faster, JIT-warm timing. */

@@ -2,7 +2,7 @@
  * What a sweep will cost on Lambda, before it runs (pure). Prices are AWS's published us-east-1
  * list prices; change PRICES for another region.
  */
-import { taskCost } from '../plan/planner.js';
+import { taskCost } from '../../functions/trainer/work.js';
 import type { PlannedTask } from '../plan/planner.js';
 
 export const PRICES = {

@@ -7,6 +7,7 @@ import { LIMITS } from '../../functions/limits.js';
 import { canonicalJson, cellId, shortHash, taskId } from '../../functions/trainer/ids.js';
 import type { Cell, Task, TrainingOptions } from '../../functions/trainer/task.js';
 import { TRAINER_VERSION } from '../../functions/trainer/task.js';
+import { predictedCost } from '../../functions/trainer/work.js';
 import type { CanonicalSpec } from '../spec/spec-schema.js';
 
 export interface PlannedCell {
@@ -35,19 +36,6 @@ export function optionVariants(spec: CanonicalSpec): TrainingOptions[] {
     variants = variants.flatMap((v) => (values as unknown[]).map((value) => ({ ...v, [name]: value })));
   }
   return variants as TrainingOptions[];
-}
-
-type CostShape = Pick<Cell, 'n' | 'epochs' | 'valSize' | 'hidden' | 'inputDim'>;
-
-/** Relative cost of training `lambdaCount` λ of a cell: pattern-epochs × λ, plus the validation passes. */
-export function predictedCost(cell: CostShape, lambdaCount: number): number {
-  const perPattern = cell.hidden * (cell.inputDim + 2);
-  return lambdaCount * perPattern * (cell.n * cell.epochs + (cell.valSize + cell.n) / 3);
-}
-
-/** Relative cost of one task. */
-export function taskCost(task: CostShape & { lambdas: readonly number[] }): number {
-  return predictedCost(task, task.lambdas.length);
 }
 
 /** A plan larger than LIMITS allow, said with its size, the limit and the fix. */

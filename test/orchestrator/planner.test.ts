@@ -1,7 +1,8 @@
 import { describe, expect, test } from 'vitest';
 import { CELL_KEYS, cellJson } from '../../functions/trainer/ids.js';
 import { DEFAULT_OPTIONS } from '../../functions/trainer/task.js';
-import { cellCount, planCells, predictedCost, sweepId } from '../../orchestrator/plan/planner.js';
+import { predictedCost } from '../../functions/trainer/work.js';
+import { cellCount, planCells, sweepId } from '../../orchestrator/plan/planner.js';
 import { workRange } from '../../orchestrator/plan/work.js';
 import { EXTENDED_LAMBDAS, THESIS_LAMBDAS } from '../../orchestrator/spec/grids.js';
 import { PRESETS } from '../../orchestrator/spec/presets.js';
