@@ -1,9 +1,10 @@
+import { LIMITS } from '../../functions/limits.js';
 import type { PlannedTask } from './planner.js';
 
 /**
  * Packs tasks (longest first) into batches of about `targetSeconds` predicted seconds: small tasks
- * go many to a batch, a task longer than the target alone. A batch closes when the next task would
- * overflow it.
+ * go many to a batch (at most LIMITS.tasksPerEvent), a task longer than the target alone. A batch
+ * closes when the next task would overflow it.
  */
 function packByDuration(
   tasks: readonly PlannedTask[],
@@ -15,7 +16,7 @@ function packByDuration(
   let seconds = 0;
   for (const t of tasks) {
     const s = predictSeconds(t.task);
-    if (current.length > 0 && seconds + s > targetSeconds) {
+    if (current.length > 0 && (seconds + s > targetSeconds || current.length === LIMITS.tasksPerEvent)) {
       out.push(current);
       current = [];
       seconds = 0;
