@@ -4,10 +4,15 @@
  * true }` only returns the results. The orchestrator needs the metrics either way: an adaptive
  * search decides its next λ from them. A bad event is answered with `{ code, message }` naming the
  * field, never a stack trace.
+ *
+ * The function guards itself rather than trusting IAM alone: deployed, it writes only to the store
+ * the stack names (LAMBDASTAR_BUCKET, LAMBDASTAR_PREFIX), and it starts no task it cannot finish in
+ * the time left, returning those as `WouldTimeOut` failures for the orchestrator to retry alone.
  */
 import { S3Client } from '@aws-sdk/client-s3';
 import { z } from 'zod';
 import { resultKey } from './keys.js';
+import { LIMITS } from './limits.js';
 import type { ObjectIO } from './results.js';
 import { writeOnce } from './results.js';
 import { s3CompatibleOptions, s3ObjectIO } from './s3-object-io.js';
@@ -15,13 +20,21 @@ import { cellId, taskId } from './trainer/ids.js';
 import { runTask } from './trainer/run-task.js';
 import type { TaskResult } from './trainer/task.js';
 import { describeIssue, taskSchema } from './trainer/validation.js';
+import { taskCost } from './trainer/work.js';
 
 const eventSchema = z
   .strictObject({
     tasks: z.array(z.strictObject({ id: z.string().regex(/^[0-9a-f]{16}$/, { error: 'must be the task id from the planner' }), task: taskSchema }))
-      .min(1, { error: 'must hold at least one task' }),
+      .min(1, { error: 'must hold at least one task' })
+      .max(LIMITS.tasksPerEvent, { error: `must hold at most ${LIMITS.tasksPerEvent} tasks; pack smaller batches` }),
     bucket: z.string().min(1).optional(),
-    prefix: z.string().optional(),
+    prefix: z
+      .string()
+      .max(LIMITS.prefixBytes, { error: `must be at most ${LIMITS.prefixBytes} characters` })
+      .refine((p) => p === '' || p.split('/').every((part) => part !== '' && part !== '.' && part !== '..'), {
+        error: 'must be a key prefix like a/b: no empty, "." or ".." part, no leading or trailing "/"',
+      })
+      .optional(),
     inline: z.boolean().optional(),
   })
   .refine((e) => e.inline === true || e.bucket !== undefined, {
@@ -49,19 +62,69 @@ export type TrainerResponse =
   | { ok: true; results: TaskSummary[]; failures: TaskFailure[] }
   | { ok: false; code: string; message: string };
 
+/** The one store a deployed function may write, from its environment; unset, any store. */
+export interface StoreScope {
+  bucket?: string;
+  prefix?: string;
+}
+
+/** What the handler uses of Lambda's context object. */
+export interface InvocationContext {
+  getRemainingTimeInMillis(): number;
+}
+
 export interface HandlerDeps {
   /** Object I/O for a bucket. */
   io(bucket: string): ObjectIO;
   /** Runs one task; injectable so tests can make a task fail. */
   run?: (task: z.output<typeof taskSchema>, id: string) => TaskResult;
+  scope?: StoreScope;
+  /** Milliseconds of a task's work; measured as tasks run (injectable so tests need no clock). */
+  now?: () => number;
 }
 
-export function makeHandler(deps: HandlerDeps): (event: unknown) => Promise<TrainerResponse> {
+/**
+ * Work units per second no trainer run reaches: about 4× the measured speed on one vCPU. Before any
+ * task of an invocation has run, only a task that could not finish even at this speed is refused.
+ */
+const FASTEST_UNITS_PER_SECOND = 2e9;
+/** Time kept back for the last result's S3 write and the response. */
+const RESERVE_MS = 2000;
+
+/** Why the event may not write where it asks, or undefined when it may. */
+function outsideScope(scope: StoreScope, bucket: string | undefined, prefix: string): string | undefined {
+  const home = `s3://${scope.bucket ?? bucket}/${scope.prefix ?? prefix}`;
+  if (scope.bucket !== undefined && bucket !== scope.bucket) {
+    return `event.bucket: "${bucket}" is not this function's results bucket; use --store ${home}`;
+  }
+  if (scope.prefix !== undefined && prefix !== scope.prefix) {
+    return `event.prefix: "${prefix}" is outside this function's store; use --store ${home}`;
+  }
+  return undefined;
+}
+
+/** Seconds per work unit: measured from the tasks run so far, or the fastest possible before any. */
+class Pace {
+  private units = 0;
+  private ms = 0;
+  msFor(units: number): number {
+    return this.units > 0 ? (units * this.ms) / this.units : (units / FASTEST_UNITS_PER_SECOND) * 1000;
+  }
+  add(units: number, ms: number): void {
+    this.units += units;
+    this.ms += ms;
+  }
+}
+
+export function makeHandler(deps: HandlerDeps): (event: unknown, context?: InvocationContext) => Promise<TrainerResponse> {
   const run = deps.run ?? runTask;
-  return async (event) => {
+  const now = deps.now ?? (() => performance.now());
+  return async (event, context) => {
     const parsed = eventSchema.safeParse(event);
     if (!parsed.success) return { ok: false, code: 'InvalidEvent', message: describeIssue(parsed.error, 'event') };
     const { tasks, bucket, prefix = '', inline } = parsed.data;
+    const outside = inline ? undefined : outsideScope(deps.scope ?? {}, bucket, prefix);
+    if (outside) return { ok: false, code: 'InvalidEvent', message: outside };
     for (const [i, { id, task }] of tasks.entries()) {
       if (taskId(task) !== id) {
         return { ok: false, code: 'InvalidEvent', message: `event.tasks[${i}].id: does not match its task (expected ${taskId(task)}); plan again` };
@@ -69,9 +132,19 @@ export function makeHandler(deps: HandlerDeps): (event: unknown) => Promise<Trai
     }
     const results: TaskSummary[] = [];
     const failures: TaskFailure[] = [];
+    const pace = new Pace();
     for (const { id, task } of tasks) {
+      const units = taskCost(task);
+      const left = context ? context.getRemainingTimeInMillis() - RESERVE_MS : Infinity;
+      const needs = pace.msFor(units);
+      if (needs > left) {
+        failures.push({ id, code: 'WouldTimeOut', message: `not started: needs about ${(needs / 1000).toFixed(1)} s, ${(Math.max(0, left) / 1000).toFixed(1)} s left in this invocation` });
+        continue;
+      }
       try {
+        const started = now();
         const result = run(task, id);
+        pace.add(units, now() - started);
         const summary: TaskSummary = { id, result };
         if (!inline && bucket !== undefined) {
           summary.key = resultKey(prefix, cellId(task), id);
@@ -87,5 +160,10 @@ export function makeHandler(deps: HandlerDeps): (event: unknown) => Promise<Trai
   };
 }
 
+/** The store the stack lets this function write (both set on deploy; unset in local runs). */
+function scopeFromEnv(env: NodeJS.ProcessEnv): StoreScope {
+  return { bucket: env.LAMBDASTAR_BUCKET || undefined, prefix: env.LAMBDASTAR_PREFIX };
+}
+
 const s3 = new S3Client(s3CompatibleOptions());
-export const handler = makeHandler({ io: (bucket) => s3ObjectIO(s3, bucket) });
+export const handler = makeHandler({ io: (bucket) => s3ObjectIO(s3, bucket), scope: scopeFromEnv(process.env) });

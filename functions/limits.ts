@@ -24,6 +24,10 @@ export const LIMITS = {
   points: 2_000_000,
   /** Local worker threads per core: more only add memory. */
   threadsPerCore: 4,
+  /** Tasks in one Lambda event: the planner packs no more, the handler accepts no more. */
+  tasksPerEvent: 5000,
+  /** Bytes of a store prefix (S3 keys are at most 1024 bytes; the cell and task ids follow it). */
+  prefixBytes: 512,
   /** Lambda invocations at once (AWS's default account limit is 1000). */
   lambdaConcurrency: 10_000,
   /** Numbers a `task --dump` may hold (its inputs and every epoch's order): one JSON text of ~100 MB. */

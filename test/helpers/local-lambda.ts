@@ -52,14 +52,18 @@ export class LocalLambda {
   private seq = 0;
   private stalled = new Set<string>();
 
-  constructor(private readonly instances = 2) {}
+  constructor(
+    private readonly instances = 2,
+    /** The function's configuration: its environment, and a timeout that sets the context's time left. */
+    private readonly config: { env?: Record<string, string>; timeoutMs?: number } = {},
+  ) {}
 
   async start(): Promise<string> {
     const handlerUrl = pathToFileURL(resolve('dist/trainer/index.mjs')).href;
     const workerUrl = pathToFileURL(resolve('test/helpers/local-lambda-worker.mjs'));
     await Promise.all(
       Array.from({ length: this.instances }, async () => {
-        const w = new Worker(workerUrl, { workerData: { handlerUrl } });
+        const w = new Worker(workerUrl, { workerData: { handlerUrl, timeoutMs: this.config.timeoutMs }, env: { ...process.env, ...this.config.env } });
         await new Promise<void>((r) => w.once('message', () => r()));
         this.workers.push(w);
         this.idle.push(w);
