@@ -1,11 +1,15 @@
 // Bundles the Lambda handler, the CLI and the pool worker into dist/ with esbuild.
+import { readFileSync } from 'node:fs';
 import { build } from 'esbuild';
+
+// The Lambda runtime, stated once (the CDK stack deploys on it).
+const { nodeMajor } = JSON.parse(readFileSync(new URL('../functions/lambda-runtime.json', import.meta.url), 'utf8'));
 
 const common = { bundle: true, platform: 'node', format: 'esm', target: 'node20', sourcemap: true, logLevel: 'warning' };
 
 await Promise.all([
   // The Lambda bundle: the SDK stays external (the Node.js runtime ships it), zod is bundled.
-  build({ ...common, entryPoints: ['functions/handler.ts'], outfile: 'dist/trainer/index.mjs', external: ['@aws-sdk/*'] }),
+  build({ ...common, target: `node${nodeMajor}`, entryPoints: ['functions/handler.ts'], outfile: 'dist/trainer/index.mjs', external: ['@aws-sdk/*'] }),
   // Local entry points resolve their dependencies from node_modules.
   build({ ...common, entryPoints: ['orchestrator/cli.ts'], outfile: 'dist/cli.mjs', packages: 'external' }),
   build({ ...common, entryPoints: ['orchestrator/executors/pool-worker.ts'], outfile: 'dist/pool-worker.mjs', packages: 'external' }),

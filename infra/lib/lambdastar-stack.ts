@@ -1,20 +1,21 @@
 /**
- * The cloud side of lambdastar: a results bucket and the trainer function, built from the same
- * source (functions/handler.ts) the local worker pool runs.
+ * The cloud side of lambdastar: a results bucket and the trainer function. The function deploys
+ * the bundle `npm run build` writes (dist/trainer), the one the tests run, on the Node.js runtime
+ * named in functions/lambda-runtime.json, which the build targets too.
  */
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Aws, CfnOutput, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import type { StackProps } from 'aws-cdk-lib';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
-import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { Architecture, Code, Function as LambdaFunction, Runtime, RuntimeFamily } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { BlockPublicAccess, Bucket, BucketEncryption } from 'aws-cdk-lib/aws-s3';
 import type { CfnBucket } from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
 
 export interface LambdastarStackProps extends StackProps {
-  /** The lambdastar checkout: the trainer is bundled from its functions/handler.ts and lockfile. */
+  /** The lambdastar checkout, built: its dist/trainer is the function's code. */
   projectRoot: string;
   /** Lambda memory; 1769 MB is exactly one vCPU. */
   memoryMb?: number;
@@ -28,7 +29,7 @@ const DEFAULTS = { memoryMb: 1769, timeoutSeconds: 900, storePrefix: 'lambdastar
 
 export class LambdastarStack extends Stack {
   readonly bucket: Bucket;
-  readonly trainer: NodejsFunction;
+  readonly trainer: LambdaFunction;
 
   constructor(scope: Construct, id: string, props: LambdastarStackProps) {
     super(scope, id, props);
@@ -50,24 +51,16 @@ export class LambdastarStack extends Stack {
     });
 
     const logGroup = new LogGroup(this, 'TrainerLogs', { retention: RetentionDays.ONE_MONTH, removalPolicy: RemovalPolicy.DESTROY });
-    this.trainer = new NodejsFunction(this, 'Trainer', {
-      entry: join(props.projectRoot, 'functions', 'handler.ts'),
-      projectRoot: props.projectRoot,
-      depsLockFilePath: join(props.projectRoot, 'package-lock.json'),
-      handler: 'handler',
-      runtime: Runtime.NODEJS_24_X,
+    this.trainer = new LambdaFunction(this, 'Trainer', {
+      code: Code.fromAsset(trainerBundle(props.projectRoot)),
+      handler: 'index.handler',
+      runtime: lambdaRuntime(props.projectRoot),
       architecture: Architecture.ARM_64,
       memorySize: memoryMb,
       timeout: Duration.seconds(timeoutSeconds),
       logGroup,
-      environment: { NODE_OPTIONS: '--enable-source-maps' },
-      bundling: {
-        format: OutputFormat.ESM,
-        target: 'node22',
-        sourceMap: true,
-        // The Node.js runtime ships the AWS SDK v3.
-        externalModules: ['@aws-sdk/*'],
-      },
+      // The handler writes only to this store (it refuses events naming another), not IAM alone.
+      environment: { NODE_OPTIONS: '--enable-source-maps', LAMBDASTAR_BUCKET: this.bucket.bucketName, LAMBDASTAR_PREFIX: prefix },
     });
     // Least privilege: read and create result objects (the cells of the store), and list only them
     // (without ListBucket, S3 answers a missing key with 403 instead of 404). No delete; manifests
@@ -101,4 +94,17 @@ export class LambdastarStack extends Stack {
     new CfnOutput(this, 'Region', { value: Aws.REGION });
     new CfnOutput(this, 'StorePrefix', { value: prefix });
   }
+}
+
+/** The folder of the bundled trainer, which `npm run build` writes (cdk.json's app runs it first). */
+function trainerBundle(projectRoot: string): string {
+  const dir = join(projectRoot, 'dist', 'trainer');
+  if (!existsSync(join(dir, 'index.mjs'))) throw new Error(`${dir}/index.mjs is missing: run \`npm run build\` first`);
+  return dir;
+}
+
+/** The Node.js runtime the trainer is built for and deployed on, stated once in functions/lambda-runtime.json. */
+export function lambdaRuntime(projectRoot: string): Runtime {
+  const { nodeMajor } = JSON.parse(readFileSync(join(projectRoot, 'functions', 'lambda-runtime.json'), 'utf8')) as { nodeMajor: number };
+  return new Runtime(`nodejs${nodeMajor}.x`, RuntimeFamily.NODEJS, { supportsInlineCode: true });
 }

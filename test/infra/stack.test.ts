@@ -3,13 +3,14 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import { Bucket } from 'aws-cdk-lib/aws-s3';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { describe, expect, test } from 'vitest';
-import { resolve } from 'node:path';
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import type { LambdastarStackProps } from '../../infra/lib/lambdastar-stack.js';
 import { LambdastarStack } from '../../infra/lib/lambdastar-stack.js';
 
 function synth(props: Partial<LambdastarStackProps> = {}) {
-  // Skip asset bundling: these tests are about the template, not the bundle (npm run build makes that).
-  const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+  const app = new App();
   const stack = new LambdastarStack(app, 'Lambdastar', { projectRoot: resolve('.'), ...props });
   return { app, stack, template: Template.fromStack(stack) };
 }
@@ -47,8 +48,31 @@ describe('CDK stack', () => {
     template.hasResourceProperties('AWS::Lambda::Function', { Architectures: ['arm64'] });
   });
 
-  test('the trainer runs on a current Node.js runtime', () => {
-    template.hasResourceProperties('AWS::Lambda::Function', { Runtime: Match.stringLikeRegexp('^nodejs(2[2-9]|[3-9]\\d)\\.x$') });
+  test('the trainer runs on a current Node.js runtime, the one stated in functions/lambda-runtime.json', () => {
+    const { nodeMajor } = JSON.parse(readFileSync('functions/lambda-runtime.json', 'utf8')) as { nodeMajor: number };
+    expect(nodeMajor).toBeGreaterThanOrEqual(22);
+    template.hasResourceProperties('AWS::Lambda::Function', { Runtime: `nodejs${nodeMajor}.x` });
+  });
+
+  test('the deployed code is the bundle the tests run (dist/trainer), byte for byte', () => {
+    const outdir = mkdtempSync(join(tmpdir(), 'lambdastar-cdk-'));
+    const app = new App({ outdir });
+    new LambdastarStack(app, 'Lambdastar', { projectRoot: resolve('.') });
+    const assembly = app.synth();
+    const manifest = JSON.parse(readFileSync(join(assembly.directory, 'Lambdastar.assets.json'), 'utf8')) as { files: Record<string, { source: { path: string } }> };
+    const code = Object.values(manifest.files).map((f) => join(assembly.directory, f.source.path)).filter((dir) => existsSync(join(dir, 'index.mjs')));
+    expect(code).toHaveLength(1);
+    expect(readdirSync(code[0]).sort()).toEqual(['index.mjs', 'index.mjs.map']);
+    expect(readFileSync(join(code[0], 'index.mjs'))).toEqual(readFileSync('dist/trainer/index.mjs'));
+  });
+
+  test('the function is told its one store: the bucket and the prefix', () => {
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: { Variables: Match.objectLike({ LAMBDASTAR_BUCKET: { Ref: Match.stringLikeRegexp('^Results') }, LAMBDASTAR_PREFIX: 'lambdastar' }) },
+    });
+    synth({ storePrefix: 'lab' }).template.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: { Variables: Match.objectLike({ LAMBDASTAR_PREFIX: 'lab' }) },
+    });
   });
 
   test('memory defaults to 1769 MB (one vCPU) and the timeout to 900 s', () => {
@@ -83,14 +107,14 @@ describe('CDK stack', () => {
   });
 
   test('cdk-nag AwsSolutions: every finding fixed or acknowledged in code with a reason', () => {
-    const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+    const app = new App();
     new LambdastarStack(app, 'Lambdastar', { projectRoot: resolve('.') });
     Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
     expect(() => app.synth()).not.toThrow();
   });
 
   test('cdk-nag catches an unacknowledged finding (the check can fail)', () => {
-    const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+    const app = new App();
     const stack = new LambdastarStack(app, 'Lambdastar', { projectRoot: resolve('.') });
     // A bucket without access logs and without an acknowledgement: nag must object.
     new Bucket(stack, 'Careless', {});
