@@ -16,9 +16,12 @@ import type { PlannedTask } from '../plan/planner.js';
 import type { BilledUsage, Executor, TaskOutcome } from './executor.js';
 import { checkConcurrency } from './executor.js';
 import { safeJson } from '../safe-json.js';
+import type { Clock } from '../time/clock.js';
+import { realClock } from '../time/clock.js';
 
 export interface LambdaExecutorOptions {
-  client: LambdaClient;
+  /** The SDK client, or anything answering its `send` the same way (the simulation). */
+  client: Pick<LambdaClient, 'send' | 'destroy'>;
   functionName: string;
   concurrency?: number;
   /** Where the trainer writes results itself; without it results come back inline. */
@@ -32,6 +35,8 @@ export interface LambdaExecutorOptions {
   /** Hedge an invocation still running after max(hedgeAfterMs, hedgeFactor × predicted). */
   hedgeFactor?: number;
   hedgeAfterMs?: number;
+  /** Timers and time (default: the real ones). */
+  clock?: Clock;
 }
 
 const BILLED = /Billed Duration: (\d+(?:\.\d+)?) ms/;
@@ -40,8 +45,10 @@ export class LambdaExecutor implements Executor {
   readonly concurrency: number;
   private readonly billed: BilledUsage = { invocations: 0, hedges: 0, billedMs: 0, unbilled: 0 };
   private readonly targetSeconds: number;
+  private readonly clock: Clock;
 
   constructor(private readonly opts: LambdaExecutorOptions) {
+    this.clock = opts.clock ?? realClock;
     this.concurrency = checkConcurrency(opts.concurrency ?? 256, LIMITS.lambdaConcurrency, 'raise it with AWS first: the default account limit is 1000');
     this.targetSeconds = opts.targetSeconds ?? 60;
   }
@@ -92,7 +99,7 @@ export class LambdaExecutor implements Executor {
       const finish = (f: () => void) => {
         if (settled) return;
         settled = true;
-        clearTimeout(timer);
+        cancelHedge?.();
         f();
       };
       const launch = () => {
@@ -105,12 +112,12 @@ export class LambdaExecutor implements Executor {
         );
       };
       // A hedge after `hedgeAfter` ms; none when it is not finite (setTimeout would fire at once).
-      const timer = Number.isFinite(hedgeAfter)
-        ? setTimeout(() => {
+      const cancelHedge = Number.isFinite(hedgeAfter)
+        ? this.clock.after(hedgeAfter, () => {
             if (settled) return;
             this.billed.hedges++;
             launch();
-          }, hedgeAfter)
+          })
         : undefined;
       launch();
     });
@@ -134,7 +141,7 @@ export class LambdaExecutor implements Executor {
   }
 
   private async invoke(payload: string, controller: AbortController): Promise<TrainerResponse> {
-    const timeout = setTimeout(() => controller.abort(new Error('invocation timed out')), this.opts.invocationTimeoutMs ?? 960_000);
+    const cancelTimeout = this.clock.after(this.opts.invocationTimeoutMs ?? 960_000, () => controller.abort(new Error('invocation timed out')));
     try {
       this.billed.invocations++;
       const out = await this.opts.client.send(
@@ -153,7 +160,7 @@ export class LambdaExecutor implements Executor {
       if (!parsed || typeof parsed !== 'object' || !('ok' in parsed)) throw new Error(`unreadable response: ${text.slice(0, 200)}`);
       return parsed;
     } finally {
-      clearTimeout(timeout);
+      cancelTimeout();
     }
   }
 
