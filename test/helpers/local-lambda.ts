@@ -10,9 +10,8 @@ import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { metricsDigest } from '../../functions/trainer/digest.js';
-import type { Task, TaskResult } from '../../functions/trainer/task.js';
-import { TRAINER_VERSION } from '../../functions/trainer/task.js';
+import type { Task } from '../../functions/trainer/task.js';
+import { noopResult } from './noop-result.js';
 
 export interface Faults {
   /** Answer call number `n` (1-based) with 429 TooManyRequestsException. */
@@ -29,12 +28,6 @@ export interface Faults {
 
 interface Event {
   tasks?: { id: string; task: Task }[];
-}
-
-/** A well-formed result with zero metrics, as fast as the endpoint can make one. */
-function noopResult(id: string, task: Task): TaskResult {
-  const metrics = task.lambdas.map((lambda) => ({ lambda, trainLoss: 0, trainObjective: 0, valLoss: 0, valError: 0, weightNorm: 0 }));
-  return { taskId: id, task, trainerVersion: TRAINER_VERSION, metrics, digest: metricsDigest(metrics), wallMs: 0 };
 }
 
 export class LocalLambda {
