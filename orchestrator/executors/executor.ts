@@ -2,19 +2,46 @@
 import type { TaskResult } from '../../functions/trainer/task.js';
 import type { PlannedTask } from '../plan/planner.js';
 
+/**
+ * Why an invocation failed, which decides what helps: a batch that timed out, ran out of memory or
+ * overflowed the payload limit is split; an invalid event is a bug and never retried; a crash or a
+ * network error is retried. `stopped`: never started (the budget was reached); left for a resume.
+ */
+export type FailureKind = 'timeout' | 'memory' | 'payload' | 'invalid' | 'network' | 'crash' | 'stopped';
+
+export const FAILURE_KINDS: readonly FailureKind[] = ['timeout', 'memory', 'payload', 'invalid', 'network', 'crash', 'stopped'];
+
 export type TaskOutcome =
   /** `storedRemotely`: the trainer stored the result itself (a Lambda function writing to S3). */
   | { id: string; ok: true; result: TaskResult; storedRemotely?: boolean }
-  | { id: string; ok: false; message: string };
+  /** `kind`: set by backends that can tell (Lambda); a failure without one is retried alone. */
+  | { id: string; ok: false; message: string; kind?: FailureKind };
 
-/** What a billed backend used, from its own records (Lambda's log tails). */
+/** What a billed backend used, from its own records (Lambda's log tails) and, where they are missing, estimates. */
 export interface BilledUsage {
+  /** Invocations started, hedges included, throttled ones not. */
   invocations: number;
   hedges: number;
-  /** Σ billed duration. */
+  /** Invocations refused with 429 and sent again (never billed, never a failed attempt). */
+  throttles: number;
+  /** Σ billed duration, from the log tails. */
   billedMs: number;
-  /** Invocations whose records carried no billed duration. */
+  /** Invocations whose log tail never came (abandoned, or a hedge that lost) … */
   unbilled: number;
+  /** … and their estimated billed duration (the prediction, or the function's timeout when it hung). */
+  estimatedMs: number;
+  /** Failed invocations by class. */
+  failures: Record<FailureKind, number>;
+  /** Σ predicted duration of the batches that completed: the prediction for what ran. */
+  predictedMs: number;
+}
+
+/** What a backend that paces itself is doing now, for the progress line. */
+export interface Pace {
+  inFlight: number;
+  /** The concurrency it currently allows itself. */
+  cap: number;
+  throttles: number;
 }
 
 export interface Executor {
@@ -26,6 +53,8 @@ export interface Executor {
   runBatch(batch: PlannedTask[], signal?: AbortSignal): Promise<TaskOutcome[]>;
   /** What it was billed for so far; undefined for backends that bill nothing (local threads). */
   usage?(): BilledUsage;
+  /** In-flight invocations and the current cap; undefined for backends with a fixed pool. */
+  pace?(): Pace;
   close(): Promise<void>;
 }
 

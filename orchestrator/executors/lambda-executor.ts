@@ -43,7 +43,10 @@ const BILLED = /Billed Duration: (\d+(?:\.\d+)?) ms/;
 
 export class LambdaExecutor implements Executor {
   readonly concurrency: number;
-  private readonly billed: BilledUsage = { invocations: 0, hedges: 0, billedMs: 0, unbilled: 0 };
+  private readonly billed: BilledUsage = {
+    invocations: 0, hedges: 0, throttles: 0, billedMs: 0, unbilled: 0, estimatedMs: 0, predictedMs: 0,
+    failures: { timeout: 0, memory: 0, payload: 0, invalid: 0, network: 0, crash: 0, stopped: 0 },
+  };
   private readonly targetSeconds: number;
   private readonly clock: Clock;
 
@@ -165,7 +168,7 @@ export class LambdaExecutor implements Executor {
   }
 
   usage(): BilledUsage {
-    return { ...this.billed };
+    return { ...this.billed, failures: { ...this.billed.failures } };
   }
 
   async close(): Promise<void> {
