@@ -3,7 +3,8 @@
  * result under the store `prefix` in `bucket` (functions/keys.ts) and returns it; `{ tasks, inline:
  * true }` only returns the results. The orchestrator needs the metrics either way: an adaptive
  * search decides its next λ from them. A bad event is answered with `{ code, message }` naming the
- * field, never a stack trace.
+ * field, never a stack trace. An event without tasks only checks that the function may write where
+ * it asks (the orchestrator's preflight, before it writes anything).
  *
  * The function guards itself rather than trusting IAM alone: deployed, it writes only to the store
  * the stack names (LAMBDASTAR_BUCKET, LAMBDASTAR_PREFIX), and it starts no task it cannot finish in
@@ -25,12 +26,11 @@ import { taskCost } from './trainer/work.js';
 const eventSchema = z
   .strictObject({
     tasks: z.array(z.strictObject({ id: z.string().regex(/^[0-9a-f]{16}$/, { error: 'must be the task id from the planner' }), task: taskSchema }))
-      .min(1, { error: 'must hold at least one task' })
       .max(LIMITS.tasksPerEvent, { error: `must hold at most ${LIMITS.tasksPerEvent} tasks; pack smaller batches` }),
     bucket: z.string().min(1).optional(),
     prefix: z
       .string()
-      .max(LIMITS.prefixBytes, { error: `must be at most ${LIMITS.prefixBytes} characters` })
+      .refine((p) => Buffer.byteLength(p) <= LIMITS.prefixBytes, { error: `must be at most ${LIMITS.prefixBytes} bytes (UTF-8)` })
       .refine((p) => p === '' || p.split('/').every((part) => part !== '' && part !== '.' && part !== '..'), {
         error: 'must be a key prefix like a/b: no empty, "." or ".." part, no leading or trailing "/"',
       })
@@ -124,7 +124,8 @@ export function makeHandler(deps: HandlerDeps): (event: unknown, context?: Invoc
     if (!parsed.success) return { ok: false, code: 'InvalidEvent', message: describeIssue(parsed.error, 'event') };
     const { tasks, bucket, prefix = '', inline } = parsed.data;
     const outside = inline ? undefined : outsideScope(deps.scope ?? {}, bucket, prefix);
-    if (outside) return { ok: false, code: 'InvalidEvent', message: outside };
+    // Its own code: the whole run points at the wrong store, and the orchestrator stops at once.
+    if (outside) return { ok: false, code: 'OutsideStore', message: outside };
     for (const [i, { id, task }] of tasks.entries()) {
       if (taskId(task) !== id) {
         return { ok: false, code: 'InvalidEvent', message: `event.tasks[${i}].id: does not match its task (expected ${taskId(task)}); plan again` };

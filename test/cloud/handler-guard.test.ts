@@ -34,11 +34,11 @@ const tasks = [{ id: taskId(task), task }];
 
 describe('the bundled handler, deployed with its store', () => {
   test.each([
-    ['another bucket', { tasks, bucket: 'other-bucket', prefix }, /^event\.bucket: "other-bucket" is not this function's results bucket; use --store s3:\/\/lambdastar-test\/guard-/],
-    ['another prefix', { tasks, bucket: TEST_BUCKET, prefix: 'elsewhere' }, /^event\.prefix: "elsewhere" is outside this function's store/],
-    ['a prefix that climbs out', { tasks, bucket: TEST_BUCKET, prefix: `${prefix}/../../other-bucket/x` }, /^event\.prefix: must be a key prefix like a\/b/],
-  ])('refuses an event naming %s', async (_name, event, message) => {
-    expect(await invoke(event)).toEqual({ ok: false, code: 'InvalidEvent', message: expect.stringMatching(message) });
+    ['another bucket', { tasks, bucket: 'other-bucket', prefix }, 'OutsideStore', /^event\.bucket: "other-bucket" is not this function's results bucket; use --store s3:\/\/lambdastar-test\/guard-/],
+    ['another prefix', { tasks, bucket: TEST_BUCKET, prefix: 'elsewhere' }, 'OutsideStore', /^event\.prefix: "elsewhere" is outside this function's store/],
+    ['a prefix that climbs out', { tasks, bucket: TEST_BUCKET, prefix: `${prefix}/../../other-bucket/x` }, 'InvalidEvent', /^event\.prefix: must be a key prefix like a\/b/],
+  ])('refuses an event naming %s', async (_name, event, code, message) => {
+    expect(await invoke(event)).toEqual({ ok: false, code, message: expect.stringMatching(message) });
   });
 
   test('writes to its own store', async () => {

@@ -85,6 +85,7 @@ describe('trainer Lambda handler', () => {
     ['a prefix with a leading "/"', { ...good, prefix: '/lab' }, 'event.prefix'],
     ['a prefix of "."', { ...good, prefix: '.' }, 'event.prefix'],
     ['a prefix longer than S3 keys allow', { ...good, prefix: 'p'.repeat(513) }, 'event.prefix'],
+    ['a prefix of 171 three-byte characters (513 bytes)', { ...good, prefix: '€'.repeat(171) }, 'event.prefix'],
     [`more than ${LIMITS.tasksPerEvent} tasks`, { ...good, tasks: Array.from({ length: LIMITS.tasksPerEvent + 1 }, () => good.tasks[0]) }, 'event.tasks'],
   ];
   test.each(bad)('a malformed event (%s) gets { code, message } naming the field', async (_name, event, field) => {
@@ -106,8 +107,14 @@ describe('the handler guards itself', () => {
     const bucket = memoryBucket();
     const handler = makeHandler({ io: () => bucket, scope, run: () => expect.fail('trained a task of a refused event') });
     const response = await handler(event);
-    expect(response).toEqual({ ok: false, code: 'InvalidEvent', message: expect.stringMatching(message) });
+    expect(response).toEqual({ ok: false, code: 'OutsideStore', message: expect.stringMatching(message) });
     expect(bucket.objects.size).toBe(0);
+  });
+
+  test('an event without tasks only checks where it may write (the orchestrator\'s preflight)', async () => {
+    const handler = makeHandler({ io: () => memoryBucket(), scope, run: () => expect.fail('trained a task of an empty event') });
+    expect(await handler({ tasks: [], bucket: 'results', prefix: 'lambdastar' })).toEqual({ ok: true, results: [], failures: [] });
+    expect(await handler({ tasks: [], bucket: 'results', prefix: 'lab' })).toMatchObject({ ok: false, code: 'OutsideStore' });
   });
 
   test('deployed, it writes to its own store, and answers inline events', async () => {
