@@ -53,6 +53,11 @@ export function lambdaDollars(gbSeconds: number, architecture: Architecture): nu
   return gbSeconds * PRICES.gbSecond[architecture];
 }
 
+/** One invocation of `ms` billed duration: its compute and its request. */
+export function invocationDollars(ms: number, memoryMb: number, architecture: Architecture): number {
+  return lambdaDollars((ms / 1000) * (memoryMb / 1024), architecture) + PRICES.request;
+}
+
 export function estimateCost(
   batches: PlannedTask[][],
   cal: Calibration,

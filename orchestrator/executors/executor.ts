@@ -47,6 +47,8 @@ export interface Pace {
 export interface Executor {
   /** How many batches may run at once. */
   readonly concurrency: number;
+  /** Checks, before the run writes anything, that the backend can run tasks for this store at all. */
+  preflight?(): Promise<void>;
   /** Groups tasks into the batches this backend runs as one unit. */
   batches(tasks: PlannedTask[]): PlannedTask[][];
   /** Runs one batch; resolves with one outcome per task and never rejects for a task's failure. */

@@ -1,23 +1,38 @@
 /**
- * The Lambda executor: RequestResponse invocations of the trainer function, concurrency bounded by
- * the sweep runner, tasks packed into invocations by predicted duration, a timeout per invocation,
- * and hedging of stragglers (the first response wins; results are write-once, so the loser's
- * identical writes change nothing and nothing is counted twice).
+ * The Lambda executor: RequestResponse invocations of the trainer function, tasks packed into
+ * invocations by predicted duration and payload size, and everything Lambda does to a large run
+ * handled by class (invocation-failure.ts):
+ * - throttled (429): re-sent after a jittered back-off, never a failed attempt; the concurrency
+ *   cap adapts (concurrency-gate.ts) and follows Lambda's scaling ramp;
+ * - network or service errors: re-sent with back-off, a few times, then a failed attempt;
+ * - timeout, out of memory, payload over the limit: returned with their kind, so the sweep splits
+ *   the batch (fan-out.ts); an invalid event is a bug, never retried; an event outside the
+ *   function's store stops the run;
+ * - stragglers are hedged (the first response wins; results are write-once, so the loser's
+ *   identical writes change nothing and nothing is counted twice);
+ * - a budget (`--max-cost`) is checked before every invocation, hedges included.
+ * Billing is read from the log tails; where none comes back (a hedge that lost, an abandoned
+ * invocation) it is estimated and counted as such.
  */
 import type { LambdaClient } from '@aws-sdk/client-lambda';
 import { InvokeCommand } from '@aws-sdk/client-lambda';
 import type { TrainerResponse } from '../../functions/handler.js';
 import { LIMITS } from '../../functions/limits.js';
-import { awsEnvironmentProblem } from '../aws/aws-errors.js';
-import { EnvironmentError } from '../errors.js';
 import { checkResult } from '../../functions/results.js';
+import { awsEnvironmentProblem } from '../aws/aws-errors.js';
+import type { Budget } from '../cost/budget.js';
+import type { Architecture } from '../cost/cost-model.js';
+import { invocationDollars } from '../cost/cost-model.js';
+import { EnvironmentError, UsageError } from '../errors.js';
 import { packForConcurrency } from '../plan/pack.js';
 import type { PlannedTask } from '../plan/planner.js';
-import type { BilledUsage, Executor, TaskOutcome } from './executor.js';
-import { checkConcurrency } from './executor.js';
 import { safeJson } from '../safe-json.js';
 import type { Clock } from '../time/clock.js';
-import { realClock } from '../time/clock.js';
+import { realClock, sleep } from '../time/clock.js';
+import { ConcurrencyGate } from './concurrency-gate.js';
+import type { BilledUsage, Executor, FailureKind, Pace, TaskOutcome } from './executor.js';
+import { checkConcurrency } from './executor.js';
+import { classifyFunctionError, classifySendError, classifyTaskCode } from './invocation-failure.js';
 
 export interface LambdaExecutorOptions {
   /** The SDK client, or anything answering its `send` the same way (the simulation). */
@@ -37,9 +52,36 @@ export interface LambdaExecutorOptions {
   hedgeAfterMs?: number;
   /** Timers and time (default: the real ones). */
   clock?: Clock;
+  /** Jitter for back-off, in [0, 1) (default Math.random; the simulation seeds it). */
+  random?: () => number;
+  /** The function as deployed: prices its invocations, and bounds the estimate for one that hung. */
+  fn?: { memoryMb: number; architecture: Architecture; timeoutMs?: number };
+  /** Checked before every invocation starts. */
+  budget?: Budget;
+  /** Lambda's scaling ramp: environments added per step (and at once), and the step (default 1000 per 10 s). */
+  ramp?: { step: number; everyMs: number };
 }
 
 const BILLED = /Billed Duration: (\d+(?:\.\d+)?) ms/;
+/** A network or service error is re-sent this many times before it counts as a failed attempt. */
+const NETWORK_TRIES = 3;
+/** Headroom under Lambda's 6 MB: the packer keeps each event's predicted request and response below it. */
+const PAYLOAD_BUDGET_BYTES = 5_000_000;
+/** Bytes a task's answer adds per λ (its metrics) and per task (ids, digest, key), measured on real responses. */
+const RESPONSE_BYTES = { perLambda: 160, perTask: 400 };
+
+/** Why an invocation did not answer with results, with its class. */
+class InvocationFailed extends Error {
+  constructor(readonly kind: FailureKind, message: string) {
+    super(message);
+  }
+}
+
+/** The budget would be passed: the invocation was not started. */
+class BudgetReached extends Error {}
+
+const LOST = Symbol('a hedge won');
+const ABANDONED = Symbol('no answer in time');
 
 export class LambdaExecutor implements Executor {
   readonly concurrency: number;
@@ -49,49 +91,97 @@ export class LambdaExecutor implements Executor {
   };
   private readonly targetSeconds: number;
   private readonly clock: Clock;
+  private readonly random: () => number;
+  private readonly gate: ConcurrencyGate;
 
   constructor(private readonly opts: LambdaExecutorOptions) {
-    this.clock = opts.clock ?? realClock;
     this.concurrency = checkConcurrency(opts.concurrency ?? 256, LIMITS.lambdaConcurrency, 'raise it with AWS first: the default account limit is 1000');
     this.targetSeconds = opts.targetSeconds ?? 60;
+    this.clock = opts.clock ?? realClock;
+    this.random = opts.random ?? Math.random;
+    this.gate = new ConcurrencyGate({ max: this.concurrency, clock: this.clock, rampStep: opts.ramp?.step, rampEveryMs: opts.ramp?.everyMs });
   }
 
-  /** Packs by predicted duration; the target shrinks when that keeps more invocations busy. */
+  /** Packs by predicted duration and payload bytes; the target shrinks when that keeps more invocations busy. */
   batches(tasks: PlannedTask[]): PlannedTask[][] {
-    return packForConcurrency(tasks, this.opts.predictSeconds, this.targetSeconds, this.concurrency);
+    return packForConcurrency(tasks, this.opts.predictSeconds, this.targetSeconds, this.concurrency, {
+      bytesOf: (t) => JSON.stringify(t).length * 2 + RESPONSE_BYTES.perTask + RESPONSE_BYTES.perLambda * t.task.lambdas.length,
+      maxBytes: PAYLOAD_BUDGET_BYTES,
+    });
   }
 
   private predictedMs(batch: PlannedTask[]): number {
     return 1000 * batch.reduce((s, t) => s + this.opts.predictSeconds(t.task), 0);
   }
 
-  /** In-flight invocations are never aborted by the sweep's signal: what is running lands. */
-  async runBatch(batch: PlannedTask[]): Promise<TaskOutcome[]> {
-    const payload = JSON.stringify({
-      tasks: batch.map((t) => ({ id: t.id, task: t.task })),
+  private dollars(ms: number): number {
+    return this.opts.fn ? invocationDollars(ms, this.opts.fn.memoryMb, this.opts.fn.architecture) : 0;
+  }
+
+  private event(tasks: { id: string; task: PlannedTask['task'] }[]): string {
+    return JSON.stringify({
+      tasks,
       ...(this.opts.target ? { bucket: this.opts.target.bucket, prefix: this.opts.target.prefix } : { inline: true }),
     });
-    const hedgeAfter = Math.max(this.opts.hedgeAfterMs ?? 10_000, (this.opts.hedgeFactor ?? 3) * this.predictedMs(batch));
+  }
+
+  /**
+   * One invocation without tasks, before anything is written: the function exists, answers, and may
+   * write to the store the run names. A wrong `--store` or `--function` is said here, once.
+   */
+  async preflight(): Promise<void> {
+    try {
+      await this.invoke(this.event([]), 0, new AbortController());
+    } catch (err) {
+      throw this.fatal(err) ?? new EnvironmentError(`--function: the function "${this.opts.functionName}" did not answer a preflight invocation: ${(err as Error).message}`, { cause: err });
+    }
+  }
+
+  /** The error that ends the run, when `err` is one: no credentials or endpoint, no such function, the wrong store. */
+  private fatal(err: unknown): Error | undefined {
+    if (err instanceof UsageError || err instanceof EnvironmentError) return err;
+    const problem = awsEnvironmentProblem(err, `the Lambda function "${this.opts.functionName}"`);
+    if (problem) return new EnvironmentError(`--function: ${problem}`, { cause: err });
+    const e = (err ?? {}) as { name?: string; message?: string };
+    if (e.name === 'ResourceNotFoundException') {
+      return new UsageError(`--function: no function "${this.opts.functionName}" in this region; pass the FunctionName output of \`cdk deploy\` (or --stack-outputs), and --region`, { cause: err });
+    }
+    if (e.name === 'AccessDeniedException' || e.name === 'UnrecognizedClientException' || e.name === 'InvalidSignatureException') {
+      return new EnvironmentError(`--function: not allowed to invoke "${this.opts.functionName}" (${e.name}); check the credentials and their lambda:InvokeFunction permission`, { cause: err });
+    }
+    return undefined;
+  }
+
+  /** In-flight invocations are never aborted by the sweep's signal: what is running lands. */
+  async runBatch(batch: PlannedTask[]): Promise<TaskOutcome[]> {
+    const predictedMs = this.predictedMs(batch);
+    const payload = this.event(batch.map((t) => ({ id: t.id, task: t.task })));
+    const hedgeAfter = Math.max(this.opts.hedgeAfterMs ?? 10_000, (this.opts.hedgeFactor ?? 3) * predictedMs);
     const controllers: AbortController[] = [];
     const attempt = () => {
       const c = new AbortController();
       controllers.push(c);
-      return this.invoke(payload, c);
+      return this.invoke(payload, predictedMs, c);
     };
-    let response: TrainerResponse;
     try {
-      response = await this.race(attempt, hedgeAfter);
+      const response = await this.race(attempt, hedgeAfter);
+      this.billed.predictedMs += predictedMs;
+      return this.outcomes(batch, response);
     } catch (err) {
-      // Without credentials or a reachable endpoint no task can run: stop the sweep, not the task.
-      const problem = awsEnvironmentProblem(err, `the Lambda function "${this.opts.functionName}"`);
-      if (problem) throw new EnvironmentError(`--function: ${problem}`, { cause: err });
-      const message = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
-      return batch.map((t) => ({ id: t.id, ok: false as const, message: `invocation failed: ${message}` }));
+      const fatal = this.fatal(err);
+      if (fatal) throw fatal;
+      if (err instanceof BudgetReached) return this.failed(batch, 'stopped', 'not started: the budget was reached');
+      if (err instanceof InvocationFailed) return this.failed(batch, err.kind, err.message);
+      return this.failed(batch, 'crash', `invocation failed: ${err instanceof Error ? `${err.name}: ${err.message}` : String(err)}`);
     } finally {
-      // The winner is in; stop waiting for any other copy (the function still finishes on its side).
-      for (const c of controllers) c.abort();
+      // The winner is in; stop waiting for any other copy (the function still finishes, and bills, on its side).
+      for (const c of controllers) c.abort(LOST);
     }
-    return this.outcomes(batch, response);
+  }
+
+  private failed(batch: PlannedTask[], kind: FailureKind, message: string): TaskOutcome[] {
+    this.billed.failures[kind]++;
+    return batch.map((t) => ({ id: t.id, ok: false as const, message, kind }));
   }
 
   /** The first successful response of the invocation and, past `hedgeAfter` ms, one hedge. */
@@ -105,29 +195,31 @@ export class LambdaExecutor implements Executor {
         cancelHedge?.();
         f();
       };
-      const launch = () => {
+      const launch = (hedge: boolean) => {
         pending++;
         attempt().then(
           (r) => finish(() => resolve(r)),
           (err: unknown) => {
+            // A hedge the budget refused leaves the first copy running: wait for it.
+            if (hedge && err instanceof BudgetReached) return void pending--;
             if (--pending === 0) finish(() => reject(err));
           },
         );
       };
-      // A hedge after `hedgeAfter` ms; none when it is not finite (setTimeout would fire at once).
+      // A hedge after `hedgeAfter` ms; none when it is not finite.
       const cancelHedge = Number.isFinite(hedgeAfter)
         ? this.clock.after(hedgeAfter, () => {
             if (settled) return;
             this.billed.hedges++;
-            launch();
+            launch(true);
           })
         : undefined;
-      launch();
+      launch(false);
     });
   }
 
   private outcomes(batch: PlannedTask[], response: TrainerResponse): TaskOutcome[] {
-    if (!response.ok) return batch.map((t) => ({ id: t.id, ok: false as const, message: `${response.code}: ${response.message}` }));
+    if (!response.ok) return this.failed(batch, 'invalid', `${response.code}: ${response.message}`);
     const byId = new Map<string, TaskOutcome>();
     for (const r of response.results) {
       try {
@@ -136,39 +228,113 @@ export class LambdaExecutor implements Executor {
         if (result.taskId !== r.id) throw new Error(`the function answered task ${r.id} with the result of ${result.taskId}`);
         byId.set(r.id, { id: r.id, ok: true, result, storedRemotely: r.stored !== undefined });
       } catch (err) {
-        byId.set(r.id, { id: r.id, ok: false, message: err instanceof Error ? err.message : String(err) });
+        byId.set(r.id, { id: r.id, ok: false, message: err instanceof Error ? err.message : String(err), kind: 'crash' });
       }
     }
-    for (const f of response.failures) byId.set(f.id, { id: f.id, ok: false, message: `${f.code}: ${f.message}` });
-    return batch.map((t) => byId.get(t.id) ?? { id: t.id, ok: false as const, message: 'missing from the function\'s response' });
+    const kinds = new Set<FailureKind>();
+    for (const f of response.failures) {
+      const kind = classifyTaskCode(f.code);
+      kinds.add(kind);
+      byId.set(f.id, { id: f.id, ok: false, message: `${f.code}: ${f.message}`, kind });
+    }
+    for (const kind of kinds) this.billed.failures[kind]++;
+    return batch.map((t) => byId.get(t.id) ?? { id: t.id, ok: false as const, message: 'missing from the function\'s response', kind: 'crash' as const });
   }
 
-  private async invoke(payload: string, controller: AbortController): Promise<TrainerResponse> {
-    const cancelTimeout = this.clock.after(this.opts.invocationTimeoutMs ?? 960_000, () => controller.abort(new Error('invocation timed out')));
-    try {
-      this.billed.invocations++;
-      const out = await this.opts.client.send(
-        new InvokeCommand({ FunctionName: this.opts.functionName, InvocationType: 'RequestResponse', LogType: 'Tail', Payload: payload }),
-        { abortSignal: controller.signal },
-      );
-      const billed = out.LogResult ? BILLED.exec(Buffer.from(out.LogResult, 'base64').toString('utf8')) : null;
-      if (billed) this.billed.billedMs += Number(billed[1]);
-      else this.billed.unbilled++;
-      const text = out.Payload ? Buffer.from(out.Payload).toString('utf8') : '';
-      if (out.FunctionError) {
-        const body = safeJson(text) as { errorType?: string; errorMessage?: string } | undefined;
-        throw new Error(`function error (${out.FunctionError}): ${body?.errorType ?? ''} ${body?.errorMessage ?? text.slice(0, 200)}`.trim());
+  /** Full-jitter exponential back-off, in ms. */
+  private backoff(tries: number): number {
+    return this.random() * Math.min(20_000, 200 * 2 ** tries);
+  }
+
+  /**
+   * One copy of an invocation, answered: re-sent while throttled (never counted as a failure) and a
+   * few times after network errors; rejects with `InvocationFailed`, `BudgetReached`, or an error
+   * that ends the run.
+   */
+  private async invoke(payload: string, predictedMs: number, controller: AbortController): Promise<TrainerResponse> {
+    let networkTries = 0;
+    let throttles = 0;
+    let waitMs = 0;
+    for (;;) {
+      if (waitMs > 0) await sleep(this.clock, waitMs, controller.signal);
+      if (controller.signal.aborted) throw new InvocationFailed('network', 'not sent again: another copy answered');
+      const reserved = this.dollars(predictedMs);
+      if (this.opts.budget && !this.opts.budget.reserve(reserved)) throw new BudgetReached();
+      const started = await this.gate.acquire();
+      let cost = 0;
+      try {
+        if (controller.signal.aborted) throw new InvocationFailed('network', 'not sent: another copy answered');
+        this.billed.invocations++;
+        const cancelTimeout = this.clock.after(this.opts.invocationTimeoutMs ?? 960_000, () => controller.abort(ABANDONED));
+        let out;
+        try {
+          out = await this.opts.client.send(
+            new InvokeCommand({ FunctionName: this.opts.functionName, InvocationType: 'RequestResponse', LogType: 'Tail', Payload: payload }),
+            { abortSignal: controller.signal },
+          );
+        } catch (err) {
+          if (controller.signal.aborted) {
+            // Lambda bills a copy we stopped waiting for until it ends on its side: estimate it.
+            const abandoned = controller.signal.reason === ABANDONED;
+            const estimate = abandoned ? (this.opts.fn?.timeoutMs ?? this.clock.now() - started) : Math.max(predictedMs, this.clock.now() - started);
+            this.billed.unbilled++;
+            this.billed.estimatedMs += estimate;
+            cost = this.dollars(estimate);
+            throw new InvocationFailed('network', abandoned ? `no answer after ${((this.clock.now() - started) / 1000).toFixed(0)} s (abandoned)` : 'another copy answered');
+          }
+          const fatal = this.fatal(err);
+          if (fatal) throw fatal;
+          const kind = classifySendError(err);
+          const message = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+          if (kind === 'throttled') {
+            this.billed.invocations--;
+            this.billed.throttles++;
+            this.gate.throttled(started);
+            waitMs = this.backoff(++throttles);
+            continue;
+          }
+          if (kind === 'network' && ++networkTries < NETWORK_TRIES) {
+            this.billed.failures.network++;
+            waitMs = this.backoff(networkTries);
+            continue;
+          }
+          throw new InvocationFailed(kind, `invocation failed: ${message}`);
+        } finally {
+          cancelTimeout();
+        }
+        this.gate.succeeded();
+        const billedMs = out.LogResult ? BILLED.exec(Buffer.from(out.LogResult, 'base64').toString('utf8')) : null;
+        if (billedMs) {
+          this.billed.billedMs += Number(billedMs[1]);
+          cost = this.dollars(Number(billedMs[1]));
+        } else {
+          this.billed.unbilled++;
+          this.billed.estimatedMs += predictedMs;
+          cost = this.dollars(predictedMs);
+        }
+        const text = out.Payload ? Buffer.from(out.Payload).toString('utf8') : '';
+        if (out.FunctionError) {
+          const body = safeJson(text) as { errorType?: string; errorMessage?: string } | undefined;
+          const kind = classifyFunctionError(body?.errorType, body?.errorMessage);
+          throw new InvocationFailed(kind, `function error (${out.FunctionError}): ${body?.errorType ?? ''} ${body?.errorMessage ?? text.slice(0, 200)}`.trim());
+        }
+        const parsed = safeJson(text) as TrainerResponse | undefined;
+        if (!parsed || typeof parsed !== 'object' || !('ok' in parsed)) throw new InvocationFailed('crash', `unreadable response: ${text.slice(0, 200)}`);
+        if (!parsed.ok && parsed.code === 'OutsideStore') throw new UsageError(`--store: the function refuses this store: ${parsed.message}`);
+        return parsed;
+      } finally {
+        this.gate.release();
+        this.opts.budget?.settle(reserved, cost);
       }
-      const parsed = safeJson(text) as TrainerResponse | undefined;
-      if (!parsed || typeof parsed !== 'object' || !('ok' in parsed)) throw new Error(`unreadable response: ${text.slice(0, 200)}`);
-      return parsed;
-    } finally {
-      cancelTimeout();
     }
   }
 
   usage(): BilledUsage {
     return { ...this.billed, failures: { ...this.billed.failures } };
+  }
+
+  pace(): Pace {
+    return { inFlight: this.gate.inFlight, cap: this.gate.cap, throttles: this.billed.throttles };
   }
 
   async close(): Promise<void> {

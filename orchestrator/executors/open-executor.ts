@@ -32,7 +32,8 @@ export function openExecutor(choice: ExecutorChoice): Executor {
       if (!l) throw new UsageError('--backend lambda: needs --function or --stack-outputs');
       const concurrency = choice.concurrency ?? 256;
       return new LambdaExecutor({
-        client: makeLambdaClient({ region: l.region, maxSockets: concurrency * 2, maxAttempts: 10 }),
+        // One attempt per send: the executor re-sends by class, and must see every 429 to pace itself.
+        client: makeLambdaClient({ region: l.region, maxSockets: concurrency * 2, maxAttempts: 1 }),
         functionName: l.functionName,
         concurrency,
         target: l.target,

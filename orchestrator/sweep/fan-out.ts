@@ -1,15 +1,26 @@
 /**
  * One fan-out: runs a list of tasks on an executor with bounded concurrency, hands each result to
- * the caller the moment it arrives, retries failed tasks one by one, and stops starting new work
- * once the signal fires (what is running still lands).
+ * the caller the moment it arrives, retries failed tasks by what can help, and stops starting new
+ * work once the signal fires (what is running still lands).
+ *
+ * Retries by the failure's kind (executor.ts): a batch of several tasks that timed out, ran out of
+ * memory, overflowed the payload limit or crashed is split in halves and retried without counting an
+ * attempt (splitting is progress: it ends at single tasks); a single task that timed out, ran out of
+ * memory or overflowed fails at once (a retry cannot help), with the hint; an invalid event fails at
+ * once; a network error or a crash of a single task counts an attempt and is retried alone; a batch
+ * not started (the budget was reached) is left for a resume.
  */
 import pLimit from 'p-limit';
 import { cellId } from '../../functions/trainer/ids.js';
 import { failureClass } from '../errors.js';
 import type { TaskResult } from '../../functions/trainer/task.js';
-import type { Executor, TaskOutcome } from '../executors/executor.js';
+import type { Executor, FailureKind, TaskOutcome } from '../executors/executor.js';
+import { KIND_HINT } from '../executors/invocation-failure.js';
 import type { PlannedTask } from '../plan/planner.js';
 import type { FailureRecord } from '../store/result-store.js';
+
+/** Kinds a smaller batch can get past. */
+const SPLIT = new Set<FailureKind>(['timeout', 'memory', 'payload', 'crash']);
 
 export interface FanOutHooks {
   /** Stores and records one result; a throw fails the task without a retry (retrying cannot fix a store). */
@@ -41,7 +52,8 @@ export async function fanOut(tasks: readonly PlannedTask[], opts: FanOutOptions)
   const attempts = new Map<string, number>();
   const running = new Set<Promise<void>>();
   let fatal: { error: unknown } | undefined;
-  const isFatal = (err: unknown) => failureClass(err) === 'environment' && (fatal ??= { error: err }) !== undefined;
+  // An error no task can get past (no credentials, the wrong store): the run stops, it is said once.
+  const isFatal = (err: unknown) => failureClass(err) !== 'unknown' && (fatal ??= { error: err }) !== undefined;
 
   const fail = (planned: PlannedTask, n: number, message: string) => {
     hooks.onFailure({ taskId: planned.id, cellId: cellId(planned.task), lambdas: planned.task.lambdas, attempts: n, message });
@@ -58,23 +70,41 @@ export async function fanOut(tasks: readonly PlannedTask[], opts: FanOutOptions)
       const message = err instanceof Error ? err.message : String(err);
       outcomes = batch.map((t) => ({ id: t.id, ok: false as const, message }));
     }
+    const toSplit = new Map<FailureKind, PlannedTask[]>();
     for (const [i, outcome] of outcomes.entries()) {
       const planned = batch[i];
-      const n = (attempts.get(planned.id) ?? 0) + 1;
-      attempts.set(planned.id, n);
       if (outcome.ok) {
+        const n = (attempts.get(planned.id) ?? 0) + 1;
+        attempts.set(planned.id, n);
         try {
           await hooks.onResult(planned, outcome.result, outcome.storedRemotely === true);
           hooks.onSettled?.(planned, true);
         } catch (err) {
           if (!isFatal(err)) fail(planned, n, err instanceof Error ? err.message : String(err));
         }
-      } else if (n < opts.maxAttempts && !signal?.aborted && !fatal) {
+        continue;
+      }
+      const kind = outcome.kind;
+      if (kind === 'stopped') continue;
+      if (batch.length > 1 && kind !== undefined && SPLIT.has(kind)) {
+        toSplit.set(kind, [...(toSplit.get(kind) ?? []), planned]);
+        continue;
+      }
+      const n = (attempts.get(planned.id) ?? 0) + 1;
+      attempts.set(planned.id, n);
+      const retryHelps = kind === undefined || kind === 'network' || kind === 'crash';
+      if (retryHelps && n < opts.maxAttempts && !signal?.aborted && !fatal) {
         // Retried alone, so a task that crashes its batch cannot take its batch-mates down again.
         schedule([planned]);
       } else {
-        fail(planned, n, outcome.message);
+        fail(planned, n, kind !== undefined && !retryHelps ? `${outcome.message} (${KIND_HINT[kind]})` : outcome.message);
       }
+    }
+    for (const failed of toSplit.values()) {
+      if (signal?.aborted || fatal) continue;
+      const half = Math.ceil(failed.length / 2);
+      schedule(failed.slice(0, half));
+      if (failed.length > half) schedule(failed.slice(half));
     }
   };
 

@@ -85,6 +85,7 @@ export async function runSweep(opts: RunSweepOptions): Promise<SweepSummary> {
   // run with nothing written (for a sweep of several chunks, every chunk's objects are checked first).
   const hadFailures = (await store.getFailures(manifest.sweepId)).length > 0;
   if (chunks > 1) await checkAllCells(store, spec, chunkCells);
+  await executor.preflight?.();
   let manifestWritten = false;
   let chunkIndex = 0;
   let chunk: PlannedCell[] = [];

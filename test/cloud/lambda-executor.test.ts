@@ -28,7 +28,8 @@ async function sweep(opts: Partial<LambdaExecutorOptions>, maxAttempts = 3) {
   const store = new ObjectResultStore(new S3Backend(makeS3Client(), TEST_BUCKET), prefix, `s3://${TEST_BUCKET}/${prefix}`, { bucket: TEST_BUCKET });
   const before = new Map(lambda.taskInvocations);
   const executor = new LambdaExecutor({
-    client: makeLambdaClient({ maxSockets: 16, maxAttempts: 10 }),
+    // As the CLI builds it: the executor, not the SDK, re-sends throttled and failed invocations.
+    client: makeLambdaClient({ maxSockets: 16, maxAttempts: 1 }),
     functionName: 'lambdastar-trainer',
     concurrency: 4,
     target: store.remoteTarget(),
@@ -74,15 +75,15 @@ describe('Lambda executor against a local Invoke endpoint running the real handl
     for (const p of planned) expect(invocations(p.id)).toBe(1);
   });
 
-  test('dropped connections are retried by the client', async () => {
+  test('dropped connections are re-sent by the executor, not re-run task by task', async () => {
     const first = lambda.calls;
     const dropped = lambda.dropped;
-    lambda.faults = { drop: (call) => call === first + 1 || call === first + 2 };
+    lambda.faults = { drop: (call) => call === first + 2 || call === first + 3 };
     const { summary, invocations } = await sweep({});
     lambda.faults = {};
     expect(lambda.dropped - dropped).toBe(2);
-    // Three invocations of two tasks, two of them sent again by the SDK (not re-run task by task).
-    expect(lambda.calls - first).toBe(5);
+    // The preflight and three invocations of two tasks; the two dropped are sent again.
+    expect(lambda.calls - first).toBe(6);
     expect(summary.failed).toEqual([]);
     expect(summary.tasksRun).toBe(planned.length);
     // A dropped call never reaches the function: every task ran exactly once, by the client's retry.
@@ -99,7 +100,8 @@ describe('Lambda executor against a local Invoke endpoint running the real handl
     expect(summary.failed[0].message).toMatch(/function error \(Unhandled\).*the trainer crashed/);
     expect(summary.tasksRun).toBe(planned.length - 1);
     expect(stored.has(victim)).toBe(false);
-    expect(invocations(victim)).toBe(3);
+    // Once with its batch-mate (the batch is split, which costs no attempt), then three times alone.
+    expect(invocations(victim)).toBe(4);
     expect(await store.getFailures(summary.sweepId)).toHaveLength(1);
   });
 
