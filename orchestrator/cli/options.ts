@@ -18,6 +18,14 @@ export function number(flag: string) {
   };
 }
 
+export function positiveNumber(flag: string, example: string) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (value.trim() === '' || !Number.isFinite(n) || n <= 0) throw new InvalidArgumentError(`${flag} must be a number > 0, e.g. ${example}`);
+    return n;
+  };
+}
+
 export function numberList(flag: string) {
   return (value: string): number[] =>
     value.split(',').map((part) => {

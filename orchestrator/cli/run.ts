@@ -2,12 +2,17 @@
 import type { Command } from 'commander';
 import { Option } from 'commander';
 import { defaultReportFolder } from '../../functions/keys.js';
+import { makeLambdaClient } from '../aws/clients.js';
+import { readFunctionFacts } from '../aws/function-limits.js';
+import { Budget } from '../cost/budget.js';
 import { calibrate } from '../cost/calibrate.js';
 import type { Architecture, Calibration } from '../cost/cost-model.js';
-import { estimateCost, lambdaDollars } from '../cost/cost-model.js';
+import { estimateCost, lambdaDollars, PRICES, taskSeconds } from '../cost/cost-model.js';
 import { EXIT, UsageError } from '../errors.js';
 import type { Executor } from '../executors/executor.js';
+import { FAILURE_KINDS } from '../executors/executor.js';
 import { openExecutor } from '../executors/open-executor.js';
+import { timeoutProblem } from '../plan/fits-timeout.js';
 import type { PlannedTask } from '../plan/planner.js';
 import { sweepId } from '../plan/planner.js';
 import { summaryLines } from '../report/text-summary.js';
@@ -19,7 +24,7 @@ import type { CloudFlags } from './cloud-flags.js';
 import { addLambdaOptions, addStoreOptions, functionName, openStoreFromFlags, regionOf, storeLocation } from './cloud-flags.js';
 import { watchInterrupts } from './interrupt.js';
 import { checkOutFolder } from './out-folder.js';
-import { positiveInt } from './options.js';
+import { positiveInt, positiveNumber } from './options.js';
 import { loadSpec, PRESET_HELP } from './spec-input.js';
 
 interface RunFlags extends CloudFlags {
@@ -34,38 +39,52 @@ interface RunFlags extends CloudFlags {
   report: boolean;
   progress: boolean;
   json?: boolean;
+  maxCost?: number;
 }
+
+/** Lambda's own limit on a function's timeout, assumed when the function's configuration cannot be read. */
+const LAMBDA_MAX_TIMEOUT_S = 900;
 
 /** Prices each round's tasks as the Lambda executor packs them, before they run. */
 class RoundPricer {
-  predictedSeconds = 0;
-  predictedDollars = 0;
-
   constructor(
     private readonly executor: Executor,
     private readonly calibration: Calibration,
     private readonly opts: { memoryMb: number; architecture: Architecture },
   ) {}
 
-  price(info: RoundInfo, tasks: PlannedTask[]): string {
+  /** The Lambda part of the estimate (compute and requests) for these tasks, as the executor packs them. */
+  estimate(tasks: PlannedTask[]) {
     const e = estimateCost(this.executor.batches(tasks), this.calibration, { ...this.opts, concurrency: this.executor.concurrency });
-    this.predictedSeconds += e.computeSeconds;
-    this.predictedDollars += e.lambdaDollars + e.requestDollars;
-    return `round ${info.round}: ${info.tasks} tasks (${info.points} points) in ${e.invocations} invocations, predicted ${e.computeSeconds.toFixed(1)} s ≈ $${(e.lambdaDollars + e.requestDollars).toFixed(4)}`;
+    return { ...e, dollars: e.lambdaDollars + e.requestDollars };
+  }
+
+  price(info: RoundInfo, tasks: PlannedTask[]): string {
+    const e = this.estimate(tasks);
+    return `round ${info.round}: ${info.tasks} tasks (${info.points} points) in ${e.invocations} invocations, predicted ${e.computeSeconds.toFixed(1)} s ≈ $${e.dollars.toFixed(4)}`;
   }
 }
 
-/** What Lambda billed, from the invocation logs, next to the prediction for the same tasks. */
-function billedUsage(executor: Executor, pricer: RoundPricer, flags: Pick<RunFlags, 'memory' | 'arch'>) {
+/**
+ * What Lambda billed (from the log tails, plus estimates where none came back) next to the
+ * prediction for the same work: the batches that completed in this run.
+ */
+function billedUsage(executor: Executor, fn: { memoryMb: number; architecture: Architecture }) {
   const u = executor.usage?.();
   if (!u) return undefined;
-  const billedGbSeconds = (u.billedMs / 1000) * (flags.memory / 1024);
-  const usage = { ...u, billedGbSeconds, billedDollars: lambdaDollars(billedGbSeconds, flags.arch) + u.invocations * 2e-7, predictedDollars: pricer.predictedDollars };
+  const gbs = (ms: number) => (ms / 1000) * (fn.memoryMb / 1024);
+  const billedGbSeconds = gbs(u.billedMs + u.estimatedMs);
+  const billedDollars = lambdaDollars(billedGbSeconds, fn.architecture) + u.invocations * PRICES.request;
+  const predictedDollars = lambdaDollars(gbs(u.predictedMs), fn.architecture);
+  const usage = { ...u, billedGbSeconds, billedDollars, predictedDollars };
+  const estimated = u.unbilled > 0 ? `, of which ${(u.estimatedMs / 1000).toFixed(1)} s estimated for ${u.unbilled} invocation(s) whose log never came back` : '';
   const lines = [
-    `lambda: ${u.invocations} invocations (${u.hedges} hedged), billed ${(u.billedMs / 1000).toFixed(1)} s = ${billedGbSeconds.toFixed(1)} GB-s ≈ $${usage.billedDollars.toFixed(4)}` +
-      ` (predicted for the same tasks: ${pricer.predictedSeconds.toFixed(1)} s ≈ $${pricer.predictedDollars.toFixed(4)})`,
+    `lambda: ${u.invocations} invocations (${u.hedges} hedged, ${u.throttles} throttled and re-sent), billed ${((u.billedMs + u.estimatedMs) / 1000).toFixed(1)} s` +
+      ` = ${billedGbSeconds.toFixed(1)} GB-s ≈ $${billedDollars.toFixed(4)}${estimated}` +
+      ` (predicted for the batches that ran: ${(u.predictedMs / 1000).toFixed(1)} s ≈ $${predictedDollars.toFixed(4)} plus requests)`,
   ];
-  if (u.unbilled > 0) lines.push(`lambda: ${u.unbilled} invocation(s) reported no billed duration`);
+  const failures = FAILURE_KINDS.filter((k) => u.failures[k] > 0).map((k) => `${u.failures[k]} ${k}`);
+  if (failures.length > 0) lines.push(`lambda: failed invocations by class: ${failures.join(', ')} (batches are split, crashes and network errors retried)`);
   return { usage, lines };
 }
 
@@ -92,7 +111,8 @@ export function registerRun(program: Command): void {
     .option('--out <dir>', 'report folder (default: <store>/sweeps/<sweep id>/report, or ./lambdastar-reports/<sweep id> for S3)')
     .option('--no-report', 'skip writing the report')
     .option('--no-progress', 'no progress bar or lines')
-    .option('--json', 'print a JSON summary instead of text');
+    .option('--json', 'print a JSON summary instead of text')
+    .option('--max-cost <dollars>', 'lambda: start no invocation once billed plus in-flight cost would pass this; the run stops, resumable', positiveNumber('--max-cost', '5 or 0.25'));
   addLambdaOptions(addStoreOptions(cmd)).action(async (flags: RunFlags) => {
     const spec = loadSpec(flags);
     const lambda = flags.backend === 'lambda';
@@ -100,24 +120,39 @@ export function registerRun(program: Command): void {
     const location = storeLocation(flags);
     let pricer: RoundPricer | undefined;
     let executor: Executor;
+    let fn = { memoryMb: flags.memory, architecture: flags.arch };
+    const budgetStop = new AbortController();
+    let budget: Budget | undefined;
     if (lambda) {
       const calibration = calibrate();
+      const name = functionName(flags);
+      const region = regionOf(flags);
+      // Read-only: what the account and the function allow, before anything is written.
+      const facts = await readFunctionFacts(makeLambdaClient({ region, maxAttempts: 3 }), name, flags.concurrency ?? 256);
+      for (const line of facts.lines) process.stderr.write(`${line}\n`);
+      fn = { memoryMb: facts.memoryMb ?? flags.memory, architecture: facts.architecture ?? flags.arch };
+      const problem = timeoutProblem(spec, (t) => taskSeconds(t, calibration, fn.memoryMb), facts.timeoutSeconds ?? LAMBDA_MAX_TIMEOUT_S);
+      if (problem) throw new UsageError(`${flags.spec !== undefined ? '--spec' : '--preset'}: ${problem}`);
+      if (flags.maxCost !== undefined) budget = new Budget(flags.maxCost, () => budgetStop.abort());
       executor = openExecutor({
         backend: 'lambda',
-        concurrency: flags.concurrency,
+        concurrency: facts.concurrency,
         lambda: {
-          functionName: functionName(flags),
-          region: regionOf(flags),
-          memoryMb: flags.memory,
+          functionName: name,
+          region,
+          ...fn,
+          timeoutSeconds: facts.timeoutSeconds,
           calibration,
+          budget,
           target: store.remoteTarget(),
           targetSeconds: flags.targetSeconds,
           invocationTimeoutMs: flags.invocationTimeout * 1000,
         },
       });
-      pricer = new RoundPricer(executor, calibration, { memoryMb: flags.memory, architecture: flags.arch });
+      pricer = new RoundPricer(executor, calibration, fn);
     } else {
       if (flags.function !== undefined) throw new UsageError('--function: only with --backend lambda; add --backend lambda, or drop --function');
+      if (flags.maxCost !== undefined) throw new UsageError('--max-cost: only with --backend lambda (a local run costs nothing); drop --max-cost');
       executor = openExecutor({ backend: flags.backend, concurrency: flags.concurrency });
     }
     const reportDir = flags.report ? (flags.out ?? defaultReportFolder(location, sweepId(spec))) : undefined;
@@ -127,7 +162,8 @@ export function registerRun(program: Command): void {
     // Watched until the command ends: a second Ctrl-C while the report is written ends at once too.
     const interrupt = watchInterrupts(process.stderr);
     try {
-      const progress = progressFor(process.stderr, flags.progress && !flags.json);
+      const progress = progressFor(process.stderr, flags.progress && !flags.json, undefined, executor.pace && (() => executor.pace?.()));
+      let left: string | undefined;
       if (!flags.json) process.stdout.write(`sweep ${sweepId(spec)} (${spec.name ?? 'custom spec'}) → ${location}\n`);
       let summary: SweepSummary;
       try {
@@ -136,8 +172,14 @@ export function registerRun(program: Command): void {
           store,
           executor,
           maxAttempts: flags.maxAttempts ?? (lambda ? 3 : 2),
-          signal: interrupt.signal,
+          signal: AbortSignal.any([interrupt.signal, budgetStop.signal]),
           progress,
+          onStopped: pricer && ((unfinished) => {
+            if (!budget?.reached) return;
+            const e = pricer.estimate(unfinished);
+            const points = unfinished.reduce((n, t) => n + t.task.lambdas.length, 0);
+            left = `${unfinished.length} tasks (${points} points) of this round, predicted ≈ $${e.dollars.toFixed(4)}`;
+          }),
           onRound: pricer && ((info, tasks) => {
             const line = pricer.price(info, tasks);
             if (!flags.json) process.stderr.write(`${line}\n`);
@@ -148,19 +190,28 @@ export function registerRun(program: Command): void {
       }
       const lines = [summaryLine(summary)];
       for (const f of summary.failed.slice(0, 10)) lines.push(`failed ${f.taskId} (cell ${f.cellId}, ${f.lambdas.length} λ) after ${f.attempts} attempt(s): ${f.message}`);
-      const billed = pricer && billedUsage(executor, pricer, flags);
+      const billed = pricer && billedUsage(executor, fn);
       if (billed) lines.push(...billed.lines);
+      if (budget?.reached) {
+        const more = summary.cellsNotStarted > 0 ? `, and ${summary.cellsNotStarted} cells not started` : '';
+        const rounds = spec.search ? '; the adaptive search may need more rounds after it' : '';
+        lines.push(`budget: --max-cost $${budget.maxDollars} reached ($${budget.spent.toFixed(4)} spent); left to do: ${left ?? 'nothing of this round'}${more}${rounds}`);
+      }
       let analysis;
       if (reportDir !== undefined) {
         ({ analysis } = await writeReport(store, summary.sweepId, reportDir, { partial: summary.aborted }));
         lines.push(...summaryLines(analysis), `report: ${reportDir}/report.html`);
       }
-      if (summary.aborted) lines.push('interrupted: run the same command again to resume');
+      if (summary.aborted) {
+        lines.push(budget?.reached ? 'stopped: run the same command again, with a higher --max-cost, to resume' : 'interrupted: run the same command again to resume');
+      }
       if (flags.json) {
         const groups = analysis?.groups.map(({ curves: _c, ...g }) => g);
         process.stdout.write(`${JSON.stringify({ ...summary, reportDir, usage: billed?.usage, groups }, null, 2)}\n`);
       } else process.stdout.write(`${lines.join('\n')}\n`);
-      process.exitCode = interrupt.exitCode() ?? (summary.failed.length > 0 ? EXIT.tasksFailed : EXIT.ok);
+      // A run the budget stopped ends as a Ctrl-C'd one does: resumable, exit 130.
+      const stopped = interrupt.exitCode() ?? (budget?.reached ? EXIT.interrupted : undefined);
+      process.exitCode = stopped ?? (summary.failed.length > 0 ? EXIT.tasksFailed : EXIT.ok);
     } finally {
       interrupt.dispose();
     }

@@ -1,7 +1,8 @@
 /** Maps `--backend` to an executor. */
 import { makeLambdaClient } from '../aws/clients.js';
 import { UsageError } from '../errors.js';
-import type { Calibration } from '../cost/cost-model.js';
+import type { Budget } from '../cost/budget.js';
+import type { Architecture, Calibration } from '../cost/cost-model.js';
 import { taskSeconds } from '../cost/cost-model.js';
 import { poolWorkerUrl } from '../paths.js';
 import type { Executor } from './executor.js';
@@ -15,7 +16,11 @@ export interface ExecutorChoice {
     functionName: string;
     region?: string;
     memoryMb: number;
+    architecture: Architecture;
+    /** The function's timeout, when known: bounds the billing estimate of an invocation that hung. */
+    timeoutSeconds?: number;
     calibration: Calibration;
+    budget?: Budget;
     /** Where the function writes results; inline when the store is not S3. */
     target?: { bucket: string; prefix: string };
     targetSeconds?: number;
@@ -40,6 +45,8 @@ export function openExecutor(choice: ExecutorChoice): Executor {
         predictSeconds: (task) => taskSeconds(task, l.calibration, l.memoryMb),
         targetSeconds: l.targetSeconds,
         invocationTimeoutMs: l.invocationTimeoutMs,
+        fn: { memoryMb: l.memoryMb, architecture: l.architecture, timeoutMs: l.timeoutSeconds === undefined ? undefined : l.timeoutSeconds * 1000 },
+        budget: l.budget,
       });
     }
     default:

@@ -1,15 +1,23 @@
 /**
  * Progress of a sweep, round by round, in points: a live bar on a terminal, a plain line every
- * ~10 % elsewhere (CI, pipes). A clock is injected so the rate and ETA can be tested.
+ * ~10 % elsewhere (CI, pipes). A clock is injected so the rate and ETA can be tested. A backend
+ * that paces itself (Lambda) adds its invocations in flight, its current cap and throttles so far.
  */
 import cliProgress from 'cli-progress';
+import type { Pace } from '../executors/executor.js';
 import type { ProgressSink, RoundInfo } from './run-sweep.js';
 
 export type Clock = () => number;
 
-export function progressFor(stream: NodeJS.WriteStream, enabled = true, clock: Clock = Date.now): ProgressSink | undefined {
+export function progressFor(stream: NodeJS.WriteStream, enabled = true, clock: Clock = Date.now, pace?: () => Pace | undefined): ProgressSink | undefined {
   if (!enabled) return undefined;
-  return stream.isTTY ? new BarProgress(stream, clock) : new LineProgress(stream, clock);
+  return stream.isTTY ? new BarProgress(stream, clock, pace) : new LineProgress(stream, clock, pace);
+}
+
+/** " · 37 in flight (cap 40) · 12 throttled", or nothing for a fixed pool. */
+export function paceText(pace?: () => Pace | undefined): string {
+  const p = pace?.();
+  return p ? ` · ${p.inFlight} in flight (cap ${p.cap}) · ${p.throttles} throttled` : '';
 }
 
 /** "round 2 · 96 cells open" (with the chunk when a sweep has several). */
@@ -24,24 +32,24 @@ class BarProgress implements ProgressSink {
   private done = 0;
   private started = 0;
 
-  constructor(private readonly stream: NodeJS.WriteStream, private readonly clock: Clock) {}
+  constructor(private readonly stream: NodeJS.WriteStream, private readonly clock: Clock, private readonly pace?: () => Pace | undefined) {}
 
   round(info: RoundInfo): void {
     this.bar?.stop();
     this.done = 0;
     this.started = this.clock();
     this.bar = new cliProgress.SingleBar(
-      { stream: this.stream, format: ` ${roundLabel(info)} {bar} {value}/{total} points | {rate}/s | ETA {eta_formatted} | failed {failed}`, hideCursor: true, etaBuffer: 50 },
+      { stream: this.stream, format: ` ${roundLabel(info)} {bar} {value}/{total} points | {rate}/s | ETA {eta_formatted} | failed {failed}{pace}`, hideCursor: true, etaBuffer: 50 },
       cliProgress.Presets.shades_classic,
     );
-    this.bar.start(info.points, 0, { failed: this.failed, rate: '0.0' });
+    this.bar.start(info.points, 0, { failed: this.failed, rate: '0.0', pace: paceText(this.pace) });
   }
 
   tick(points: number, ok: boolean): void {
     if (!ok) this.failed++;
     this.done += points;
     const rate = (this.done / Math.max(1e-3, (this.clock() - this.started) / 1000)).toFixed(1);
-    this.bar?.update(this.done, { failed: this.failed, rate });
+    this.bar?.update(this.done, { failed: this.failed, rate, pace: paceText(this.pace) });
   }
 
   finish(): void {
@@ -56,7 +64,7 @@ class LineProgress implements ProgressSink {
   private nextReport = 0;
   private started = 0;
 
-  constructor(private readonly stream: NodeJS.WritableStream, private readonly clock: Clock) {}
+  constructor(private readonly stream: NodeJS.WritableStream, private readonly clock: Clock, private readonly pace?: () => Pace | undefined) {}
 
   round(info: RoundInfo): void {
     this.info = info;
@@ -75,7 +83,7 @@ class LineProgress implements ProgressSink {
       const rate = this.done / Math.max(secs, 1e-3);
       const eta = rate > 0 ? Math.round((total - this.done) / rate) : 0;
       const pct = Math.floor((100 * this.done) / Math.max(1, total));
-      this.stream.write(`progress ${this.done}/${total} points (${pct}%) · ${rate.toFixed(1)} points/s · ETA ${eta}s · failed ${this.failed}\n`);
+      this.stream.write(`progress ${this.done}/${total} points (${pct}%) · ${rate.toFixed(1)} points/s · ETA ${eta}s · failed ${this.failed}${paceText(this.pace)}\n`);
       this.nextReport = this.done + Math.max(1, Math.ceil(total / 10));
     }
   }

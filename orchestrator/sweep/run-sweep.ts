@@ -50,6 +50,8 @@ export interface RunSweepOptions {
   chunkCells?: number;
   /** Called with each round's tasks before they run (the CLI prices them). */
   onRound?: (info: RoundInfo, tasks: PlannedTask[]) => void;
+  /** Called when the run stops early, with the tasks of the round in progress that did not finish (the CLI prices what is left). */
+  onStopped?: (unfinished: PlannedTask[]) => void;
 }
 
 export interface SweepSummary {
@@ -67,6 +69,8 @@ export interface SweepSummary {
   tasksRun: number;
   failed: FailureRecord[];
   aborted: boolean;
+  /** Cells a stopped run never reached (later chunks): more work than its round's unfinished tasks. */
+  cellsNotStarted: number;
   wallMs: number;
 }
 
@@ -79,8 +83,9 @@ export async function runSweep(opts: RunSweepOptions): Promise<SweepSummary> {
   const chunks = Math.max(1, Math.ceil(total / chunkCells));
   const summary: SweepSummary = {
     sweepId: manifest.sweepId, cells: total, cellsDone: 0, points: 0, pointsReused: 0, pointsTrained: 0,
-    rounds: 0, tasksRun: 0, failed: [], aborted: false, wallMs: 0,
+    rounds: 0, tasksRun: 0, failed: [], aborted: false, cellsNotStarted: 0, wallMs: 0,
   };
+  let cellsReached = 0;
   // Everything read before anything is written: a corrupt failure record or stored object stops the
   // run with nothing written (for a sweep of several chunks, every chunk's objects are checked first).
   const hadFailures = (await store.getFailures(manifest.sweepId)).length > 0;
@@ -96,6 +101,7 @@ export async function runSweep(opts: RunSweepOptions): Promise<SweepSummary> {
       manifestWritten = true;
     }
     chunkIndex++;
+    cellsReached += chunk.length;
     await searchChunk(chunk, known, chunkIndex);
     chunk = [];
   };
@@ -120,6 +126,7 @@ export async function runSweep(opts: RunSweepOptions): Promise<SweepSummary> {
       const info = { round, tasks: tasks.length, points, cellsOpen: tasks.length, chunk: chunkNo, chunks };
       opts.onRound?.(info, tasks);
       progress?.round(info);
+      const settled = new Set<string>();
       await fanOut(tasks, {
         executor,
         maxAttempts: opts.maxAttempts ?? 2,
@@ -136,9 +143,13 @@ export async function runSweep(opts: RunSweepOptions): Promise<SweepSummary> {
             summary.failed.push(f);
             failedCells.add(f.cellId);
           },
-          onSettled: (planned, ok) => progress?.tick(planned.task.lambdas.length, ok),
+          onSettled: (planned, ok) => {
+            settled.add(planned.id);
+            progress?.tick(planned.task.lambdas.length, ok);
+          },
         },
       });
+      if (signal?.aborted) opts.onStopped?.(tasks.filter((t) => !settled.has(t.id)));
     }
     for (const c of cells) {
       const s = state(c);
@@ -164,6 +175,7 @@ export async function runSweep(opts: RunSweepOptions): Promise<SweepSummary> {
   // Every point trained here is one the sweep asked for; the rest of its known points were stored.
   summary.pointsReused = summary.points - summary.pointsTrained;
   summary.aborted = signal?.aborted ?? false;
+  if (summary.aborted) summary.cellsNotStarted = total - cellsReached;
   summary.wallMs = Date.now() - started;
   return summary;
 }

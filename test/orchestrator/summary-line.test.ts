@@ -5,7 +5,7 @@ import type { SweepSummary } from '../../orchestrator/sweep/run-sweep.js';
 
 const base: SweepSummary = {
   sweepId: '0123456789ab', cells: 48, cellsDone: 48, points: 1056, pointsReused: 56, pointsTrained: 1000,
-  rounds: 1, tasksRun: 46, failed: [], aborted: false, wallMs: 30_900,
+  rounds: 1, tasksRun: 46, failed: [], aborted: false, cellsNotStarted: 0, wallMs: 30_900,
 };
 
 test('a complete run gives the sweep\'s cells and points', () => {
