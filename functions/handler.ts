@@ -12,7 +12,7 @@
  */
 import { S3Client } from '@aws-sdk/client-s3';
 import { z } from 'zod';
-import { resultKey } from './keys.js';
+import { prefixProblem, resultKey } from './keys.js';
 import { LIMITS } from './limits.js';
 import type { ObjectIO } from './results.js';
 import { writeOnce } from './results.js';
@@ -30,9 +30,9 @@ const eventSchema = z
     bucket: z.string().min(1).optional(),
     prefix: z
       .string()
-      .refine((p) => Buffer.byteLength(p) <= LIMITS.prefixBytes, { error: `must be at most ${LIMITS.prefixBytes} bytes (UTF-8)` })
-      .refine((p) => p === '' || p.split('/').every((part) => part !== '' && part !== '.' && part !== '..'), {
-        error: 'must be a key prefix like a/b: no empty, "." or ".." part, no leading or trailing "/"',
+      .superRefine((p, ctx) => {
+        const problem = prefixProblem(p);
+        if (problem) ctx.addIssue({ code: 'custom', message: problem });
       })
       .optional(),
     inline: z.boolean().optional(),

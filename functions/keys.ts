@@ -10,7 +10,22 @@
  * Layout 1 (lambdastar 0.1) kept everything of a sweep in `<sweepId>/`, results in `<sweepId>/results/`.
  */
 
+import { LIMITS } from './limits.js';
+
 export const STORE_LAYOUT = 2;
+
+/**
+ * Why `prefix` cannot name a store, or undefined when it can: parts joined by "/", none of them
+ * empty, "." or ".." (a key that climbs out of its store), at most LIMITS.prefixBytes bytes (the
+ * cell and task ids follow it in keys of at most 1024). The empty prefix is the bucket's root.
+ */
+export function prefixProblem(prefix: string): string | undefined {
+  if (Buffer.byteLength(prefix) > LIMITS.prefixBytes) return `must be at most ${LIMITS.prefixBytes} bytes (UTF-8)`;
+  if (prefix !== '' && prefix.split('/').some((part) => part === '' || part === '.' || part === '..')) {
+    return 'must be a key prefix like a/b: no empty, "." or ".." part, no leading or trailing "/"';
+  }
+  return undefined;
+}
 
 const join = (...parts: string[]) => parts.filter(Boolean).join('/');
 

@@ -13,6 +13,7 @@ import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { BlockPublicAccess, Bucket, BucketEncryption } from 'aws-cdk-lib/aws-s3';
 import type { CfnBucket } from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
+import { prefixProblem } from '../../functions/keys.js';
 
 export interface LambdastarStackProps extends StackProps {
   /** The lambdastar checkout, built: its dist/trainer is the function's code. */
@@ -27,6 +28,21 @@ export interface LambdastarStackProps extends StackProps {
 
 const DEFAULTS = { memoryMb: 1769, timeoutSeconds: 900, storePrefix: 'lambdastar' } as const;
 
+/**
+ * The stack's settings, checked at synth: Lambda's own ranges, a timeout long enough for the
+ * handler's 2 s reserve and one task, and a prefix the handler and the IAM policy can both use.
+ */
+function checkProps(memoryMb: number, timeoutSeconds: number, prefix: string): void {
+  if (!Number.isInteger(memoryMb) || memoryMb < 128 || memoryMb > 10240) {
+    throw new Error(`memoryMb: must be a whole number of MB in 128 … 10240 (Lambda's range); got ${memoryMb}`);
+  }
+  if (!Number.isInteger(timeoutSeconds) || timeoutSeconds < 10 || timeoutSeconds > 900) {
+    throw new Error(`timeoutSeconds: must be a whole number in 10 … 900 (the handler keeps 2 s back; Lambda allows 900); got ${timeoutSeconds}`);
+  }
+  const problem = prefix === '' ? 'must not be empty: the function\'s results go under <prefix>/cells' : prefixProblem(prefix);
+  if (problem) throw new Error(`storePrefix: "${prefix}" ${problem}`);
+}
+
 export class LambdastarStack extends Stack {
   readonly bucket: Bucket;
   readonly trainer: LambdaFunction;
@@ -36,6 +52,7 @@ export class LambdastarStack extends Stack {
     const memoryMb = props.memoryMb ?? DEFAULTS.memoryMb;
     const timeoutSeconds = props.timeoutSeconds ?? DEFAULTS.timeoutSeconds;
     const prefix = props.storePrefix ?? DEFAULTS.storePrefix;
+    checkProps(memoryMb, timeoutSeconds, prefix);
     const results = `${prefix}/cells`;
 
     this.bucket = new Bucket(this, 'Results', {

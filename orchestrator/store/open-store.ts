@@ -1,6 +1,7 @@
 /** Maps `--store` to a result store: `s3://bucket/prefix` or a local folder (default ./runs). */
 import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { prefixProblem } from '../../functions/keys.js';
 import { cannotWrite } from '../errors.js';
 import { FolderBackend } from './folder-backend.js';
 import { ObjectResultStore } from './object-result-store.js';
@@ -23,9 +24,8 @@ export function parseS3Url(location: string): { bucket: string; prefix: string }
   if (!m || !m[1]) throw new StoreLocationError(`--store: "${location}" is not an S3 URL; write it as s3://bucket/prefix`);
   if (!BUCKET.test(m[1])) throw new StoreLocationError(`--store: "${m[1]}" is not an S3 bucket name (lower-case letters, digits, dots, hyphens; 3–63 characters)`);
   const prefix = m[2].replace(/\/+$/, '');
-  if (prefix.split('/').some((part) => part === '..' || part === '.' || part === '')) {
-    if (prefix !== '') throw new StoreLocationError(`--store: the prefix "${prefix}" has an empty, "." or ".." part; write it as s3://bucket/a/b`);
-  }
+  const problem = prefixProblem(prefix);
+  if (problem) throw new StoreLocationError(`--store: the prefix "${prefix.slice(0, 80)}" ${problem}; write it as s3://bucket/a/b`);
   return { bucket: m[1], prefix };
 }
 

@@ -101,6 +101,17 @@ describe('CDK stack', () => {
     });
   });
 
+  test.each([
+    [{ storePrefix: 'lab/' }, /^storePrefix: "lab\/" must be a key prefix like a\/b/],
+    [{ storePrefix: 'a/../b' }, /^storePrefix: "a\/..\/b" must be a key prefix/],
+    [{ storePrefix: '' }, /^storePrefix: "" must not be empty/],
+    [{ timeoutSeconds: 2 }, /^timeoutSeconds: must be a whole number in 10 … 900/],
+    [{ timeoutSeconds: 901 }, /^timeoutSeconds: must be a whole number in 10 … 900/],
+    [{ memoryMb: 64 }, /^memoryMb: must be a whole number of MB in 128 … 10240/],
+  ])('settings the function could not work with are refused at synth: %o', (props, message) => {
+    expect(() => synth(props)).toThrow(message);
+  });
+
   test('stack outputs: function name, bucket name, region', () => {
     const outputs = template.findOutputs('*');
     expect(Object.keys(outputs)).toEqual(expect.arrayContaining(['FunctionName', 'BucketName', 'Region', 'StorePrefix']));

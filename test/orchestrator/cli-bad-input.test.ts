@@ -49,6 +49,8 @@ const cases: [string, string[], RegExp][] = [
   ['a --store that looks like a flag', ['--spec', spec('good9', ok), '--store', '--no-progress'], /--store: "--no-progress" looks like a flag/],
   ['a --store that is another kind of URL', ['--spec', spec('good10', ok), '--store', 'file:///tmp/x'], /--store: "file:\/\/\/tmp\/x" is not a store/],
   ['an S3 bucket name S3 would refuse', ['--spec', spec('good11', ok), '--store', 's3://BUCKET!/x'], /--store: "BUCKET!" is not an S3 bucket name/],
+  ['an S3 prefix that climbs out of its store', ['--spec', spec('good14', ok), '--store', 's3://bucket/lab/../other'], /^lambdastar: --store: the prefix "lab\/..\/other" must be a key prefix like a\/b: no empty, "." or ".." part/],
+  ['an S3 prefix longer than keys allow', ['--spec', spec('good15', ok), '--store', `s3://bucket/${'€'.repeat(171)}`], /^lambdastar: --store: the prefix "€+" must be at most 512 bytes/],
   ['--function without --backend lambda', ['--spec', spec('good12', ok), '--function', 'f'], /--function: only with --backend lambda/],
   ['a spec that is not a regular file', ['--spec', '/dev/zero'], /--spec: \/dev\/zero is not a regular file/],
   ['a name with a newline', ['--spec', spec('nl', { ...ok, name: 'a\nb' })], /spec\.name: must not contain control characters/],
