@@ -15,6 +15,7 @@ import { openExecutor } from '../executors/open-executor.js';
 import { timeoutProblem } from '../plan/fits-timeout.js';
 import type { PlannedTask } from '../plan/planner.js';
 import { sweepId } from '../plan/planner.js';
+import { failureClasses } from '../report/html.js';
 import { summaryLines } from '../report/text-summary.js';
 import { writeReport } from '../report/write-report.js';
 import { progressFor } from '../sweep/progress.js';
@@ -189,6 +190,7 @@ export function registerRun(program: Command): void {
         await executor.close();
       }
       const lines = [summaryLine(summary)];
+      if (summary.failed.length > 0) lines.push(failureClasses(summary.failed));
       for (const f of summary.failed.slice(0, 10)) lines.push(`failed ${f.taskId} (cell ${f.cellId}, ${f.lambdas.length} λ) after ${f.attempts} attempt(s): ${f.message}`);
       const billed = pricer && billedUsage(executor, fn);
       if (billed) lines.push(...billed.lines);

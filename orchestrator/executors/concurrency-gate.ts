@@ -37,7 +37,7 @@ export class ConcurrencyGate {
   constructor(private readonly opts: GateOptions) {
     this.rampStep = opts.rampStep ?? 1000;
     this.rampEveryMs = opts.rampEveryMs ?? 10_000;
-    this.capValue = Math.min(opts.max, this.rampStep);
+    this.capValue = opts.max;
   }
 
   get inFlight(): number {
@@ -91,6 +91,7 @@ export class ConcurrencyGate {
     this.opts.clock.after(this.rampEveryMs - (elapsed % this.rampEveryMs), () => {
       this.rampTimer = false;
       this.wake();
+      if (this.head < this.waiting.length) this.wakeAtNextRampStep();
     });
   }
 

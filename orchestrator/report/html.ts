@@ -15,6 +15,13 @@ export interface HtmlInput {
   partial: boolean;
 }
 
+/** "3 failed: 2 timeout, 1 crash" (tasks without a class, from a local run, count as "other"). */
+export function failureClasses(failures: readonly FailureRecord[]): string {
+  const counts = new Map<string, number>();
+  for (const f of failures) counts.set(f.kind ?? 'other', (counts.get(f.kind ?? 'other') ?? 0) + 1);
+  return `${failures.length} failed: ${[...counts].map(([k, n]) => `${n} ${k}`).join(', ')}`;
+}
+
 export function reportHtml({ analysis, figures, failures, partial }: HtmlInput): string {
   const protocolRows = Object.entries(analysis.protocol)
     .map(([k, v]) => `<tr><th>${esc(k)}</th><td>${esc((v as unknown[]).join(', '))}</td></tr>`)
@@ -31,8 +38,8 @@ export function reportHtml({ analysis, figures, failures, partial }: HtmlInput):
     })
     .join('\n');
   const failed = failures.length
-    ? `<h2>Failed tasks</h2><table><tr><th>task</th><th>cell</th><th>λ</th><th>attempts</th><th>error</th></tr>${failures
-        .map((f) => `<tr><td>${esc(f.taskId)}</td><td>${esc(f.cellId)}</td><td>${f.lambdas.length}</td><td>${f.attempts}</td><td>${esc(f.message)}</td></tr>`)
+    ? `<h2>Failed tasks</h2><p>${esc(failureClasses(failures))}</p><table><tr><th>task</th><th>cell</th><th>λ</th><th>attempts</th><th>class</th><th>error</th></tr>${failures
+        .map((f) => `<tr><td>${esc(f.taskId)}</td><td>${esc(f.cellId)}</td><td>${f.lambdas.length}</td><td>${f.attempts}</td><td>${esc(f.kind ?? '')}</td><td>${esc(f.message)}</td></tr>`)
         .join('')}</table>`
     : '';
   const c = analysis.cells;

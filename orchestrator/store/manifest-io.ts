@@ -1,6 +1,7 @@
 /** Manifest and failure records as stored text, shared by every store adapter. */
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
+import { FAILURE_KINDS } from '../executors/executor.js';
 import { canonicalJson } from '../../functions/trainer/ids.js';
 import { STORE_LAYOUT } from '../../functions/keys.js';
 import { DEFAULT_OPTIONS, TRAINER_VERSION } from '../../functions/trainer/task.js';
@@ -75,7 +76,10 @@ export function serializeFailures(f: FailureRecord[]): string {
 
 const id = z.string().regex(/^[0-9a-f]{16}$/);
 const failuresSchema = z.array(
-  z.strictObject({ taskId: id, cellId: id, lambdas: z.array(z.number()), attempts: z.number().int().min(1), message: z.string() }),
+  z.strictObject({
+    taskId: id, cellId: id, lambdas: z.array(z.number()), attempts: z.number().int().min(1), message: z.string(),
+    kind: z.enum(FAILURE_KINDS).optional(),
+  }),
 );
 
 export function parseFailures(text: string, where: string): FailureRecord[] {

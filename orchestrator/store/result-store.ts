@@ -17,12 +17,16 @@ export interface Manifest {
   checksum: string;
 }
 
+import type { FailureKind } from '../executors/executor.js';
+
 export interface FailureRecord {
   taskId: string;
   cellId: string;
   lambdas: number[];
   attempts: number;
   message: string;
+  /** Its class, where the backend could tell (Lambda): timeout, memory, payload, invalid, network, crash. */
+  kind?: FailureKind;
 }
 
 /** One stored result object of a cell: checked and parsed, or named as corrupt. */

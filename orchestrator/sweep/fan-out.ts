@@ -55,8 +55,8 @@ export async function fanOut(tasks: readonly PlannedTask[], opts: FanOutOptions)
   // An error no task can get past (no credentials, the wrong store): the run stops, it is said once.
   const isFatal = (err: unknown) => failureClass(err) !== 'unknown' && (fatal ??= { error: err }) !== undefined;
 
-  const fail = (planned: PlannedTask, n: number, message: string) => {
-    hooks.onFailure({ taskId: planned.id, cellId: cellId(planned.task), lambdas: planned.task.lambdas, attempts: n, message });
+  const fail = (planned: PlannedTask, n: number, message: string, kind?: FailureKind) => {
+    hooks.onFailure({ taskId: planned.id, cellId: cellId(planned.task), lambdas: planned.task.lambdas, attempts: n, message, ...(kind ? { kind } : {}) });
     hooks.onSettled?.(planned, false);
   };
 
@@ -97,7 +97,7 @@ export async function fanOut(tasks: readonly PlannedTask[], opts: FanOutOptions)
         // Retried alone, so a task that crashes its batch cannot take its batch-mates down again.
         schedule([planned]);
       } else {
-        fail(planned, n, kind !== undefined && !retryHelps ? `${outcome.message} (${KIND_HINT[kind]})` : outcome.message);
+        fail(planned, n, kind !== undefined && !retryHelps ? `${outcome.message} (${KIND_HINT[kind]})` : outcome.message, kind);
       }
     }
     for (const failed of toSplit.values()) {

@@ -5,6 +5,8 @@ import type { Executor, FailureKind, TaskOutcome } from '../../orchestrator/exec
 import type { PlannedTask } from '../../orchestrator/plan/planner.js';
 import { fanOut } from '../../orchestrator/sweep/fan-out.js';
 import type { FailureRecord } from '../../orchestrator/store/result-store.js';
+import { failureClasses } from '../../orchestrator/report/html.js';
+import { parseFailures, serializeFailures } from '../../orchestrator/store/manifest-io.js';
 import { noopResult } from '../helpers/noop-result.js';
 import { tinyTask } from '../helpers/fixtures.js';
 
@@ -51,7 +53,7 @@ describe('failures by kind', () => {
     const { failed } = await run(executor, tasks(1), 5);
     expect(executor.sizes).toEqual([1]);
     expect(failed).toHaveLength(1);
-    expect(failed[0].attempts).toBe(1);
+    expect([failed[0].attempts, failed[0].kind]).toEqual([1, kind]);
     expect(failed[0].message).toMatch(new RegExp(`^${kind}! \\(the task alone .*\\)$`));
   });
 
@@ -79,6 +81,17 @@ describe('failures by kind', () => {
     const executor = scripted(() => (++calls === 1 ? 'network' : undefined));
     const { done, failed } = await run(executor, tasks(2), 2);
     expect([done.length, failed.length]).toEqual([2, 0]);
+  });
+
+  test('failed tasks are counted by class for the summary and the report, and the class survives the failure record', () => {
+    const records: FailureRecord[] = [
+      { taskId: '0'.repeat(16), cellId: '1'.repeat(16), lambdas: [1], attempts: 1, message: 'm', kind: 'timeout' },
+      { taskId: '2'.repeat(16), cellId: '1'.repeat(16), lambdas: [1], attempts: 3, message: 'm', kind: 'crash' },
+      { taskId: '3'.repeat(16), cellId: '1'.repeat(16), lambdas: [1], attempts: 1, message: 'm', kind: 'timeout' },
+      { taskId: '4'.repeat(16), cellId: '1'.repeat(16), lambdas: [1], attempts: 2, message: 'm' },
+    ];
+    expect(failureClasses(records)).toBe('4 failed: 2 timeout, 1 crash, 1 other');
+    expect(parseFailures(serializeFailures(records), 'failures.json')).toEqual(records);
   });
 
   test('a batch not started because the budget was reached is neither a result nor a failure: it is left for a resume', async () => {
