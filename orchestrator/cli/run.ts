@@ -89,9 +89,16 @@ function billedUsage(executor: Executor, fn: { memoryMb: number; architecture: A
   return { usage, lines };
 }
 
-/** The run in one line; a stopped or partly failed run says how many cells are done, so its points read as "so far". */
+/**
+ * The run in one line: a stopped run says how many cells are done, so its points read as "so far";
+ * a finished one with failed tasks says which cells those left undone.
+ */
 export function summaryLine(s: SweepSummary): string {
-  const scope = s.cellsDone < s.cells ? `${s.cellsDone} of ${s.cells} cells done · ${s.points} points so far` : `${s.cells} cells · ${s.points} points`;
+  const scope = s.cellsDone === s.cells
+    ? `${s.cells} cells · ${s.points} points`
+    : s.aborted
+      ? `${s.cellsDone} of ${s.cells} cells done · ${s.points} points so far`
+      : `${s.cellsDone} of ${s.cells} cells done, the rest held up by failed tasks · ${s.points} points`;
   return (
     `${scope}: ${s.pointsReused} reused, ${s.pointsTrained} trained now · ${s.tasksRun} tasks in ${s.rounds} round(s)` +
     ` · ${s.failed.length} failed (${(s.wallMs / 1000).toFixed(1)} s)`
