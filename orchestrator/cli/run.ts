@@ -84,7 +84,7 @@ function billedUsage(executor: Executor, fn: { memoryMb: number; architecture: A
       ` = ${billedGbSeconds.toFixed(1)} GB-s ≈ $${billedDollars.toFixed(4)}${estimated}` +
       ` (predicted for the batches that ran: ${(u.predictedMs / 1000).toFixed(1)} s ≈ $${predictedDollars.toFixed(4)} plus requests)`,
   ];
-  const failures = FAILURE_KINDS.filter((k) => u.failures[k] > 0).map((k) => `${u.failures[k]} ${k}`);
+  const failures = FAILURE_KINDS.filter((k) => k !== 'stopped' && u.failures[k] > 0).map((k) => `${u.failures[k]} ${k}`);
   if (failures.length > 0) lines.push(`lambda: failed invocations by class: ${failures.join(', ')} (batches are split, crashes and network errors retried)`);
   return { usage, lines };
 }
