@@ -11,11 +11,14 @@
  * - faults, drawn per invocation: a crash (Runtime.ExitError after part of the run), a silent hang
  *   (the connection goes quiet; the environment stays busy, and billed, until the function's
  *   timeout), and the function's own timeout (Sandbox.Timedout at 900 s);
+ * - Lambda's payload limits: a request over 6 MB is refused (413, RequestTooLargeException), an
+ *   answer over 6 MB fails the invocation (Function.ResponseSizeTooLarge) after it ran;
  * - an aborted request rejects at once with an AbortError, as the SDK does; the function runs on.
  * Latency: `latencyMs` each way for every request.
  */
 import {
-  GetAccountSettingsCommand, GetFunctionConcurrencyCommand, GetFunctionConfigurationCommand, InvokeCommand, TooManyRequestsException,
+  GetAccountSettingsCommand, GetFunctionConcurrencyCommand, GetFunctionConfigurationCommand, InvokeCommand, RequestTooLargeException,
+  TooManyRequestsException,
 } from '@aws-sdk/client-lambda';
 import type { Rng } from '../../functions/trainer/rng.js';
 import type { Task } from '../../functions/trainer/task.js';
@@ -47,6 +50,8 @@ export interface LambdaTally {
   crashes: number;
   hangs: number;
   timeouts: number;
+  /** Requests or answers over the payload limit. */
+  oversized: number;
   /** Requests the caller aborted before their answer came. */
   aborted: number;
   /** Σ billed duration of every invocation that ran, answered or not. */
@@ -62,6 +67,9 @@ interface InvokeOutput {
 }
 
 const encoder = new TextEncoder();
+/** Lambda's limits on a synchronous invocation's request and response, in bytes. */
+const REQUEST_LIMIT = 6_291_456;
+const RESPONSE_LIMIT = 6_291_556;
 
 function abortError(): Error {
   const err = new Error('Request aborted');
@@ -76,7 +84,7 @@ function logTail(billedMs: number, initMs: number): string {
 }
 
 export class SimulatedLambda {
-  readonly tally: LambdaTally = { requests: 0, throttles: 0, coldStarts: 0, crashes: 0, hangs: 0, timeouts: 0, aborted: 0, billedMs: 0, peakBusy: 0 };
+  readonly tally: LambdaTally = { requests: 0, throttles: 0, coldStarts: 0, crashes: 0, hangs: 0, timeouts: 0, oversized: 0, aborted: 0, billedMs: 0, peakBusy: 0 };
   private busy = 0;
   private warm = 0;
   private firstAt?: number;
@@ -140,6 +148,11 @@ export class SimulatedLambda {
     const now = this.clock.now();
     this.tally.requests++;
     this.firstAt ??= now;
+    if (Buffer.byteLength(payload) > REQUEST_LIMIT) {
+      this.tally.oversized++;
+      const message = `Request must be smaller than ${REQUEST_LIMIT} bytes for the InvokeFunction operation`;
+      return reply(() => reject(new RequestTooLargeException({ message, $metadata: { httpStatusCode: 413 }, Type: 'User' })));
+    }
     if (this.busy >= rampLimit((now - this.firstAt) / 1000, this.model.scaling)) {
       this.tally.throttles++;
       const err = new TooManyRequestsException({ message: 'Rate Exceeded.', $metadata: { httpStatusCode: 429 }, Reason: 'ConcurrentInvocationLimitExceeded' });
@@ -187,7 +200,12 @@ export class SimulatedLambda {
     const body = () => (bad
       ? { ok: false, code: 'InvalidEvent', message: bad }
       : { ok: true, results: tasks.map((t) => ({ id: t.id, result: noopResult(t.id, t.task) })), failures: [] });
-    end(runMs, true, () => ({ StatusCode: 200, Payload: encoder.encode(JSON.stringify(body())), LogResult: logTail(initMs + runMs, initMs) }));
+    end(runMs, true, () => {
+      const bytes = encoder.encode(JSON.stringify(body()));
+      if (bytes.length <= RESPONSE_LIMIT) return { StatusCode: 200, Payload: bytes, LogResult: logTail(initMs + runMs, initMs) };
+      this.tally.oversized++;
+      return failed(runMs, 'Function.ResponseSizeTooLarge', `Response payload size exceeded maximum allowed payload size (${RESPONSE_LIMIT} bytes).`)();
+    });
   }
 
   /** The event's tasks, or why the handler would refuse it. */

@@ -58,6 +58,10 @@ export interface SimulationReport {
   ratio: number;
   bound: LowerBound;
   batches: number;
+  /** Invocations beyond one per batch that were not hedges: batches re-sent, split or retried task by task. */
+  reruns: number;
+  /** Σ actual ÷ Σ predicted task seconds: how far the tail model alone moves the bill from the estimate. */
+  actualOverPredicted: number;
   /** The executor's own account. */
   usage: BilledUsage;
   /** What the simulated Lambda saw and billed. */
@@ -75,6 +79,12 @@ export interface SimulationReport {
   failureMessages: Record<string, number>;
   timersFired: number;
 }
+
+const sum = (xs: Iterable<number>) => {
+  let s = 0;
+  for (const x of xs) s += x;
+  return s;
+};
 
 const money = (ms: number, requests: number): Money => {
   const gbSeconds = (ms / 1000) * (MEMORY_MB / 1024);
@@ -111,8 +121,12 @@ export async function simulate(o: SimulationOptions): Promise<SimulationReport> 
   const results = new Map<string, number>();
   const failureMessages: Record<string, number> = {};
   let failedForGood = 0;
+  let preflighted = false;
   const run = async () => {
-    await executor.preflight?.();
+    if (executor.preflight) {
+      await executor.preflight();
+      preflighted = true;
+    }
     await fanOut(work.tasks, {
       executor,
       maxAttempts: 3,
@@ -161,6 +175,8 @@ export async function simulate(o: SimulationOptions): Promise<SimulationReport> 
     ratio: wallSeconds / bound.seconds,
     bound,
     batches: batches.length,
+    reruns: usage.invocations - usage.hedges - batches.length - (preflighted ? 1 : 0),
+    actualOverPredicted: sum(work.actual.values()) / sum(work.predicted.values()),
     usage,
     lambda: t,
     billed: money(t.billedMs, t.requests - t.throttles),

@@ -1,7 +1,13 @@
+import { InvokeCommand } from '@aws-sdk/client-lambda';
 import { beforeAll, describe, expect, test } from 'vitest';
+import { deriveRng } from '../../functions/trainer/rng.js';
+import { withDefaults } from '../../functions/trainer/task.js';
+import { classifyFunctionError, classifySendError } from '../../orchestrator/executors/invocation-failure.js';
 import { capacityBound, LAMBDA_SCALING, lowerBound, rampLimit } from '../../scripts/simulate/lower-bound.js';
 import type { SimulationOptions, SimulationReport } from '../../scripts/simulate/simulation.js';
 import { simulate } from '../../scripts/simulate/simulation.js';
+import type { LambdaModel } from '../../scripts/simulate/simulated-lambda.js';
+import { SimulatedLambda } from '../../scripts/simulate/simulated-lambda.js';
 import { SimulationStuckError, VirtualClock } from '../../scripts/simulate/virtual-clock.js';
 
 const scaling = { ...LAMBDA_SCALING, quota: 5000 };
@@ -45,6 +51,81 @@ describe('the virtual clock', () => {
 
   test('says when work waits on something no timer will ever bring', async () => {
     await expect(new VirtualClock().run(new Promise(() => {}))).rejects.toThrow(SimulationStuckError);
+  });
+});
+
+describe('the simulated Lambda answers as the SDK does, so the executor classifies its faults', () => {
+  const model: LambdaModel = {
+    scaling: { ...LAMBDA_SCALING, quota: 1 }, coldStartMs: [200, 800], latencyMs: 10, handlerMs: 30, timeoutMs: 900_000, memoryMb: 1769, crashRate: 0, hangRate: 0,
+  };
+  const task = withDefaults({ n: 8, seed: 0, initFactor: 1, reg: 'l2', lambdas: [1e-3] });
+  const invoke = (tasks: { id: string }[]) =>
+    new InvokeCommand({ FunctionName: 'f', Payload: JSON.stringify({ tasks: tasks.map((t) => ({ ...t, task })), inline: true }) });
+  /** Sends `commands` to a fresh simulated function with `faults` and `seconds` per task; settles them all on virtual time. */
+  async function send(faults: Partial<LambdaModel>, seconds: number, commands: InvokeCommand[], signal?: AbortSignal) {
+    const clock = new VirtualClock();
+    const lambda = new SimulatedLambda(clock, { ...model, ...faults }, deriveRng([1]), () => seconds);
+    return clock.run(Promise.allSettled(commands.map((c) => lambda.send(c, { abortSignal: signal }))));
+  }
+  const text = (out: { Payload: Uint8Array }) => JSON.parse(Buffer.from(out.Payload).toString('utf8')) as { errorType?: string; errorMessage?: string };
+  const billed = (out: { LogResult: string }) => /Billed Duration: (\d+) ms/.exec(Buffer.from(out.LogResult, 'base64').toString('utf8'))?.[1];
+
+  test('an answer carries noop results and the billed duration in its log tail', async () => {
+    const [r] = await send({}, 1.5, [invoke([{ id: 'a' }, { id: 'b' }])]);
+    const out = (r as PromiseFulfilledResult<{ Payload: Uint8Array; LogResult: string }>).value;
+    expect(text(out)).toMatchObject({ ok: true, results: [{ id: 'a', result: { taskId: 'a' } }, { id: 'b' }], failures: [] });
+    // 2 × 1.5 s + 30 ms of handler + a cold start of 200–800 ms.
+    expect(Number(billed(out))).toBeGreaterThanOrEqual(3230);
+    expect(Number(billed(out))).toBeLessThanOrEqual(3830);
+  });
+
+  test('past the quota: a 429 the classifier reads as throttled', async () => {
+    const [, second] = await send({}, 1, [invoke([{ id: 'a' }]), invoke([{ id: 'b' }])]);
+    const err = (second as PromiseRejectedResult).reason as { name: string; Reason: string; $metadata: { httpStatusCode: number } };
+    expect(err).toMatchObject({ name: 'TooManyRequestsException', Reason: 'ConcurrentInvocationLimitExceeded', $metadata: { httpStatusCode: 429 } });
+    expect(classifySendError(err)).toBe('throttled');
+  });
+
+  test.each([
+    ['a crash', { crashRate: 1 }, 1, 'Runtime.ExitError', 'crash'],
+    ['the function timeout', {}, 1000, 'Sandbox.Timedout', 'timeout'],
+  ] as const)('%s: a function error the classifier reads by its type', async (_, faults, seconds, errorType, kind) => {
+    const [r] = await send(faults, seconds, [invoke([{ id: 'a' }])]);
+    const out = (r as PromiseFulfilledResult<{ FunctionError: string; Payload: Uint8Array; LogResult: string }>).value;
+    expect(out.FunctionError).toBe('Unhandled');
+    const body = text(out);
+    expect(body.errorType).toBe(errorType);
+    expect(classifyFunctionError(body.errorType, body.errorMessage)).toBe(kind);
+    expect(billed(out)).toBeDefined();
+  });
+
+  test('a hang answers only the abort, with an AbortError', async () => {
+    const clock = new VirtualClock();
+    const lambda = new SimulatedLambda(clock, { ...model, hangRate: 1 }, deriveRng([1]), () => 1);
+    const controller = new AbortController();
+    clock.after(60_000, () => controller.abort());
+    const sent = lambda.send(invoke([{ id: 'a' }]), { abortSignal: controller.signal });
+    await expect(clock.run(sent)).rejects.toMatchObject({ name: 'AbortError' });
+    expect(clock.now()).toBe(60_000);
+    expect(lambda.tally).toMatchObject({ hangs: 1, aborted: 1 });
+  });
+
+  test('over 6 MB: a request refused with 413, read as a payload failure', async () => {
+    const [r] = await send({}, 1, [new InvokeCommand({ FunctionName: 'f', Payload: 'x'.repeat(6_291_457) })]);
+    const err = (r as PromiseRejectedResult).reason as { name: string };
+    expect(err.name).toBe('RequestTooLargeException');
+    expect(classifySendError(err)).toBe('payload');
+  });
+
+  test('over 6 MB: an answer that fails the invocation after it ran, read as a payload failure', async () => {
+    // 3000 results of 22 λ each: about 7 MB.
+    const many = Array.from({ length: 3000 }, (_, i) => ({ id: `t${i}` }));
+    const wide = withDefaults({ ...task, lambdas: Array.from({ length: 22 }, (_, i) => 10 ** (i / 4 - 5)) });
+    const command = new InvokeCommand({ FunctionName: 'f', Payload: JSON.stringify({ tasks: many.map((t) => ({ ...t, task: wide })), inline: true }) });
+    const [r] = await send({}, 0.001, [command]);
+    const body = text((r as PromiseFulfilledResult<{ Payload: Uint8Array }>).value);
+    expect(body.errorType).toBe('Function.ResponseSizeTooLarge');
+    expect(classifyFunctionError(body.errorType, body.errorMessage)).toBe('payload');
   });
 });
 
