@@ -11,7 +11,8 @@ import type { SimulationOptions } from './simulate/simulation.js';
 import { DEFAULTS, simulate } from './simulate/simulation.js';
 
 const USAGE = `usage: npm run simulate -- [--tasks N] [--concurrency N] [--quota N] [--crash-rate R] [--hang-rate R]
-       [--target-seconds S] [--hedge-factor F] [--hedge-after-seconds S] [--invocation-timeout-seconds S] [--seed N] [--json]`;
+       [--target-seconds S] [--hedge-factor F] [--hedge-after-seconds S] [--invocation-timeout-seconds S]
+       [--account-unreadable] [--seed N] [--json]`;
 
 class FlagError extends Error {}
 
@@ -32,7 +33,7 @@ function options(argv: string[]): { sim: SimulationOptions; json: boolean } {
       tasks: { type: 'string' }, concurrency: { type: 'string' }, quota: { type: 'string' },
       'crash-rate': { type: 'string' }, 'hang-rate': { type: 'string' }, 'target-seconds': { type: 'string' },
       'hedge-factor': { type: 'string' }, 'hedge-after-seconds': { type: 'string' }, 'invocation-timeout-seconds': { type: 'string' },
-      seed: { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean' },
+      'account-unreadable': { type: 'boolean' }, seed: { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean' },
     },
   });
   if (v.help) {
@@ -50,6 +51,7 @@ function options(argv: string[]): { sim: SimulationOptions; json: boolean } {
     hedgeFactor: num('hedge-factor', v['hedge-factor'], { min: 0, infinite: true }),
     hedgeAfterSeconds: num('hedge-after-seconds', v['hedge-after-seconds'], { min: 0, infinite: true }),
     invocationTimeoutSeconds: num('invocation-timeout-seconds', v['invocation-timeout-seconds'], { min: 0.001, infinite: true }),
+    accountReadable: v['account-unreadable'] !== true,
   };
   if (sim.crashRate + sim.hangRate > 1) throw new FlagError('--crash-rate and --hang-rate: together at most 1');
   return { sim, json: v.json === true };

@@ -17,8 +17,8 @@
  * Latency: `latencyMs` each way for every request.
  */
 import {
-  GetAccountSettingsCommand, GetFunctionConcurrencyCommand, GetFunctionConfigurationCommand, InvokeCommand, RequestTooLargeException,
-  TooManyRequestsException,
+  GetAccountSettingsCommand, GetFunctionConcurrencyCommand, GetFunctionConfigurationCommand, InvokeCommand, LambdaServiceException,
+  RequestTooLargeException, TooManyRequestsException,
 } from '@aws-sdk/client-lambda';
 import type { Rng } from '../../functions/trainer/rng.js';
 import type { Task } from '../../functions/trainer/task.js';
@@ -39,6 +39,8 @@ export interface LambdaModel {
   /** Shares of admitted invocations that crash, and that hang. */
   crashRate: number;
   hangRate: number;
+  /** False: the account and function reads are denied (403), as for credentials without lambda:Get*. */
+  accountReadable: boolean;
 }
 
 /** What Lambda saw and billed: the ground truth the executor's own counts are checked against. */
@@ -104,6 +106,12 @@ export class SimulatedLambda {
       const p = command.input.Payload;
       return this.invoke(typeof p === 'string' ? p : p instanceof Uint8Array ? Buffer.from(p).toString('utf8') : '', signal);
     }
+    const read = command instanceof GetAccountSettingsCommand || command instanceof GetFunctionConcurrencyCommand || command instanceof GetFunctionConfigurationCommand;
+    if (read && !this.model.accountReadable) {
+      const action = (command as object).constructor.name.replace(/Command$/, '');
+      const message = `User: arn:aws:iam::123456789012:user/sim is not authorized to perform: lambda:${action}`;
+      return this.refuse(new LambdaServiceException({ name: 'AccessDeniedException', $fault: 'client', message, $metadata: { httpStatusCode: 403 } }));
+    }
     if (command instanceof GetAccountSettingsCommand) {
       const q = this.model.scaling.quota;
       return this.answer({ AccountLimit: { ConcurrentExecutions: q, UnreservedConcurrentExecutions: q } });
@@ -119,6 +127,10 @@ export class SimulatedLambda {
 
   private answer<T>(value: T): Promise<T> {
     return new Promise((resolve) => this.clock.after(2 * this.model.latencyMs, () => resolve(value)));
+  }
+
+  private refuse(err: Error): Promise<never> {
+    return new Promise((_, reject) => this.clock.after(2 * this.model.latencyMs, () => reject(err)));
   }
 
   private invoke(payload: string, signal: AbortSignal | undefined): Promise<InvokeOutput> {

@@ -4,10 +4,10 @@
  * the same report.
  */
 import { deriveRng } from '../../functions/trainer/rng.js';
+import { readFunctionFacts } from '../../orchestrator/aws/function-limits.js';
 import { estimateCost, lambdaDollars, PRICES, taskSeconds } from '../../orchestrator/cost/cost-model.js';
-import type { BilledUsage } from '../../orchestrator/executors/executor.js';
+import type { BilledUsage, Executor } from '../../orchestrator/executors/executor.js';
 import { LambdaExecutor } from '../../orchestrator/executors/lambda-executor.js';
-import type { LambdaExecutorOptions } from '../../orchestrator/executors/lambda-executor.js';
 import { fanOut } from '../../orchestrator/sweep/fan-out.js';
 import type { LowerBound } from './lower-bound.js';
 import { LAMBDA_SCALING, lowerBound } from './lower-bound.js';
@@ -30,11 +30,15 @@ export interface SimulationOptions {
   hedgeFactor?: number;
   hedgeAfterSeconds?: number;
   invocationTimeoutSeconds?: number;
+  /** False: the account's and the function's limits cannot be read (403), so the executor paces by throttles alone. */
+  accountReadable?: boolean;
 }
+
+const FUNCTION = 'lambdastar-simulated';
 
 export const DEFAULTS: SimulationOptions = { tasks: 100_000, concurrency: 1000, quota: 1000, crashRate: 0.01, hangRate: 0.001, seed: 1 };
 
-const MODEL: Omit<LambdaModel, 'scaling' | 'crashRate' | 'hangRate'> = {
+const MODEL: Omit<LambdaModel, 'scaling' | 'crashRate' | 'hangRate' | 'accountReadable'> = {
   coldStartMs: [200, 800], latencyMs: 10, handlerMs: 30, timeoutMs: 900_000, memoryMb: MEMORY_MB,
 };
 
@@ -50,6 +54,10 @@ export interface SimulationReport {
   crashRate: number;
   hangRate: number;
   seed: number;
+  /** The concurrency the run used: the requested, capped by what the account allows when it can be read. */
+  runConcurrency: number;
+  /** What the pre-run read of the account and the function said. */
+  facts: string[];
   /** What was passed to the executor; null: its default. */
   executorOptions: { targetSeconds: number | null; hedgeFactor: number | null; hedgeAfterSeconds: number | null; invocationTimeoutSeconds: number | null };
   wallSeconds: number;
@@ -58,7 +66,7 @@ export interface SimulationReport {
   ratio: number;
   bound: LowerBound;
   batches: number;
-  /** Invocations beyond one per batch that were not hedges: batches re-sent, split or retried task by task. */
+  /** Batches the fan-out ran beyond those packed: halves of split batches and tasks retried alone. */
   reruns: number;
   /** Σ actual ÷ Σ predicted task seconds: how far the tail model alone moves the bill from the estimate. */
   actualOverPredicted: number;
@@ -96,39 +104,49 @@ export async function simulate(o: SimulationOptions): Promise<SimulationReport> 
   const clock = new VirtualClock();
   const work = workload(o.tasks, deriveRng([o.seed, 0x51a1, 1]));
   const scaling = { ...LAMBDA_SCALING, quota: o.quota };
-  const lambda = new SimulatedLambda(clock, { ...MODEL, scaling, crashRate: o.crashRate, hangRate: o.hangRate }, deriveRng([o.seed, 0x51a1, 2]), (id) => work.actual.get(id));
+  const model = { ...MODEL, scaling, crashRate: o.crashRate, hangRate: o.hangRate, accountReadable: o.accountReadable ?? true };
+  const lambda = new SimulatedLambda(clock, model, deriveRng([o.seed, 0x51a1, 2]), (id) => work.actual.get(id));
   const jitter = deriveRng([o.seed, 0x51a1, 3]);
-  const predictSeconds = (task: Parameters<LambdaExecutorOptions['predictSeconds']>[0]) => taskSeconds(task, CALIBRATION, MEMORY_MB);
+  const bound = lowerBound([...work.actual.values()], o.concurrency, MODEL.coldStartMs[0] / 1000, scaling);
+
+  // As `run --backend lambda` does: what the account and the function allow, read first.
+  const facts = await clock.run(readFunctionFacts(lambda, FUNCTION, o.concurrency));
+  const fn = { memoryMb: facts.memoryMb ?? MEMORY_MB, architecture: facts.architecture ?? 'arm64', timeoutMs: 1000 * (facts.timeoutSeconds ?? 900) };
   const executor = new LambdaExecutor({
     client: lambda,
-    functionName: 'lambdastar-simulated',
-    concurrency: o.concurrency,
-    predictSeconds,
+    functionName: FUNCTION,
+    concurrency: facts.concurrency,
+    predictSeconds: (task) => taskSeconds(task, CALIBRATION, fn.memoryMb),
     targetSeconds: o.targetSeconds,
     hedgeFactor: o.hedgeFactor,
     hedgeAfterMs: o.hedgeAfterSeconds === undefined ? undefined : o.hedgeAfterSeconds * 1000,
     invocationTimeoutMs: o.invocationTimeoutSeconds === undefined ? undefined : o.invocationTimeoutSeconds * 1000,
     clock,
     random: () => jitter.uniform(),
-    fn: { memoryMb: MEMORY_MB, architecture: 'arm64', timeoutMs: MODEL.timeoutMs },
+    fn,
     ramp: { step: scaling.step, everyMs: scaling.everySeconds * 1000 },
   });
-
-  const bound = lowerBound([...work.actual.values()], o.concurrency, MODEL.coldStartMs[0] / 1000, scaling);
   const batches = executor.batches(work.tasks);
-  const estimate = estimateCost(batches, CALIBRATION, { memoryMb: MEMORY_MB, architecture: 'arm64', concurrency: o.concurrency });
+  const estimate = estimateCost(batches, CALIBRATION, { memoryMb: fn.memoryMb, architecture: fn.architecture, concurrency: facts.concurrency });
 
   const results = new Map<string, number>();
   const failureMessages: Record<string, number> = {};
   let failedForGood = 0;
-  let preflighted = false;
+  let runs = 0;
+  // The executor as the fan-out sees it, its batches counted.
+  const counted: Executor = {
+    concurrency: executor.concurrency,
+    batches: (tasks) => executor.batches(tasks),
+    runBatch: (batch) => {
+      runs++;
+      return executor.runBatch(batch);
+    },
+    close: () => executor.close(),
+  };
   const run = async () => {
-    if (executor.preflight) {
-      await executor.preflight();
-      preflighted = true;
-    }
+    await executor.preflight?.();
     await fanOut(work.tasks, {
-      executor,
+      executor: counted,
       maxAttempts: 3,
       hooks: {
         onResult: async (task, result) => {
@@ -164,6 +182,8 @@ export async function simulate(o: SimulationOptions): Promise<SimulationReport> 
     crashRate: o.crashRate,
     hangRate: o.hangRate,
     seed: o.seed,
+    runConcurrency: facts.concurrency,
+    facts: facts.lines,
     executorOptions: {
       targetSeconds: o.targetSeconds ?? null,
       hedgeFactor: o.hedgeFactor ?? null,
@@ -175,7 +195,7 @@ export async function simulate(o: SimulationOptions): Promise<SimulationReport> 
     ratio: wallSeconds / bound.seconds,
     bound,
     batches: batches.length,
-    reruns: usage.invocations - usage.hedges - batches.length - (preflighted ? 1 : 0),
+    reruns: runs - batches.length,
     actualOverPredicted: sum(work.actual.values()) / sum(work.predicted.values()),
     usage,
     lambda: t,

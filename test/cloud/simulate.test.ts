@@ -57,6 +57,7 @@ describe('the virtual clock', () => {
 describe('the simulated Lambda answers as the SDK does, so the executor classifies its faults', () => {
   const model: LambdaModel = {
     scaling: { ...LAMBDA_SCALING, quota: 1 }, coldStartMs: [200, 800], latencyMs: 10, handlerMs: 30, timeoutMs: 900_000, memoryMb: 1769, crashRate: 0, hangRate: 0,
+    accountReadable: true,
   };
   const task = withDefaults({ n: 8, seed: 0, initFactor: 1, reg: 'l2', lambdas: [1e-3] });
   const invoke = (tasks: { id: string }[]) =>
@@ -129,8 +130,8 @@ describe('the simulated Lambda answers as the SDK does, so the executor classifi
   });
 });
 
-describe('npm run simulate, small: 3000 tasks, concurrency 100 on a quota of 50, 5 % crashes, 1 % hangs', () => {
-  const options: SimulationOptions = { tasks: 3000, concurrency: 100, quota: 50, crashRate: 0.05, hangRate: 0.01, seed: 7 };
+describe('npm run simulate, small: 3000 tasks, concurrency 100 on a quota of 50 it cannot read, 5 % crashes, 1 % hangs', () => {
+  const options: SimulationOptions = { tasks: 3000, concurrency: 100, quota: 50, crashRate: 0.05, hangRate: 0.01, seed: 7, accountReadable: false };
   let report: SimulationReport;
   beforeAll(async () => {
     report = await simulate(options);
@@ -142,6 +143,8 @@ describe('npm run simulate, small: 3000 tasks, concurrency 100 on a quota of 50,
   });
 
   test('the quota throttles, and no 429 costs a task an attempt', () => {
+    expect(report.runConcurrency).toBe(100);
+    expect(report.facts.join('\n')).toMatch(/cannot read GetAccountSettings/);
     expect(report.lambda.throttles).toBeGreaterThan(0);
     expect(report.usage.throttles).toBeGreaterThan(0);
     expect(report.lambda.peakBusy).toBeLessThanOrEqual(50);
@@ -157,6 +160,13 @@ describe('npm run simulate, small: 3000 tasks, concurrency 100 on a quota of 50,
   test('no faster than the lower bound; billed no less than the fault-free estimate', () => {
     expect(report.wallSeconds).toBeGreaterThanOrEqual(report.lowerBoundSeconds);
     expect(report.billed.dollars).toBeGreaterThan(report.estimate.dollars);
+  });
+
+  test('a quota the run can read caps its concurrency before it starts', async () => {
+    const readable = await simulate({ ...options, accountReadable: true });
+    expect(readable.runConcurrency).toBe(50);
+    expect(readable).toMatchObject({ lost: 0, duplicated: 0 });
+    expect(readable.lambda.throttles).toBeLessThan(report.lambda.throttles);
   });
 
   test('the same seed gives the same report, another seed another', async () => {
