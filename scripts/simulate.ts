@@ -3,7 +3,8 @@
  * a virtual clock (scripts/simulate/), by default 100,000 tasks at a requested concurrency of 1000,
  * with 1 % of invocations crashing and 0.1 % hanging. Prints the simulated wall time against its
  * lower bound (lower-bound.ts), invocations, hedges, throttles, failures by class, the bill against
- * the estimate, and lost or duplicated results; `--json` prints one JSON object instead.
+ * the estimate, and lost or duplicated results; `--json` prints one JSON object instead (run it as
+ * `npm run -s simulate -- --json`: without -s, npm prints its own banner on stdout first).
  */
 import { parseArgs } from 'node:util';
 import { formatReport } from './simulate/format.js';
