@@ -11,6 +11,7 @@ import { cellCount, optionVariants, sweepId } from '../plan/planner.js';
 import { boundTasks, lambdasPerCell, workRange } from '../plan/work.js';
 import type { CanonicalSpec } from '../spec/spec-schema.js';
 import { UsageError } from '../errors.js';
+import { DEFAULT_TARGET_SECONDS } from '../executors/lambda-executor.js';
 import { timeoutProblem } from '../plan/fits-timeout.js';
 import { addLambdaOptions } from './cloud-flags.js';
 import { positiveInt, positiveNumber } from './options.js';
@@ -138,7 +139,7 @@ export function registerPlan(program: Command): void {
     .option('--preset <name>', PRESET_HELP)
     .option('--spec <file>', 'a sweep spec (JSON)')
     .option('--concurrency <n>', 'Lambda invocations at once, for the wall-time estimate', positiveInt('--concurrency'), 256)
-    .option('--target-seconds <s>', 'pack tasks into invocations of about this many seconds', positiveInt('--target-seconds'), 60)
+    .option('--target-seconds <s>', 'pack tasks into invocations of about this many seconds', positiveInt('--target-seconds'), DEFAULT_TARGET_SECONDS)
     .option('--max-cost <dollars>', 'warn when the Lambda estimate passes this budget (as `run --max-cost` would stop)', positiveNumber('--max-cost', '5 or 0.25'))
     .option('--function-timeout <s>', 'the function\'s timeout: a task predicted not to fit is refused (the stack\'s default is 900)', positiveInt('--function-timeout', 900), 900)
     .option('--json', 'print JSON');

@@ -11,6 +11,7 @@ import { estimateCost, lambdaDollars, PRICES, taskSeconds } from '../cost/cost-m
 import { EXIT, UsageError } from '../errors.js';
 import type { Executor } from '../executors/executor.js';
 import { FAILURE_KINDS } from '../executors/executor.js';
+import { DEFAULT_TARGET_SECONDS } from '../executors/lambda-executor.js';
 import { openExecutor } from '../executors/open-executor.js';
 import { timeoutProblem } from '../plan/fits-timeout.js';
 import type { PlannedTask } from '../plan/planner.js';
@@ -45,6 +46,8 @@ interface RunFlags extends CloudFlags {
 
 /** Lambda's own limit on a function's timeout, assumed when the function's configuration cannot be read. */
 const LAMBDA_MAX_TIMEOUT_S = 900;
+/** An invocation is abandoned only this long after the function itself must have ended. */
+const INVOCATION_MARGIN_S = 60;
 
 /** Prices each round's tasks as the Lambda executor packs them, before they run. */
 class RoundPricer {
@@ -114,8 +117,8 @@ export function registerRun(program: Command): void {
     .addOption(new Option('--backend <name>', 'where tasks run').choices(['local', 'lambda']).default('local'))
     .option('--concurrency <n>', 'tasks (local; default: the cores) or invocations (lambda; default 256) at once', positiveInt('--concurrency'))
     .option('--max-attempts <n>', 'attempts per task before it is recorded as failed (default 2 local, 3 lambda)', positiveInt('--max-attempts'))
-    .option('--target-seconds <s>', 'lambda: pack tasks into invocations of about this many seconds', positiveInt('--target-seconds'), 60)
-    .option('--invocation-timeout <s>', 'lambda: give up on an invocation after this many seconds', positiveInt('--invocation-timeout'), 960)
+    .option('--target-seconds <s>', 'lambda: pack tasks into invocations of about this many seconds', positiveInt('--target-seconds'), DEFAULT_TARGET_SECONDS)
+    .option('--invocation-timeout <s>', 'lambda: give up on an invocation after this many seconds (at least the function\'s timeout + 60)', positiveInt('--invocation-timeout'), 960)
     .option('--out <dir>', 'report folder (default: <store>/sweeps/<sweep id>/report, or ./lambdastar-reports/<sweep id> for S3)')
     .option('--no-report', 'skip writing the report')
     .option('--no-progress', 'no progress bar or lines')
@@ -142,6 +145,13 @@ export function registerRun(program: Command): void {
       const problem = timeoutProblem(spec, (t) => taskSeconds(t, calibration, fn.memoryMb), facts.timeoutSeconds ?? LAMBDA_MAX_TIMEOUT_S);
       if (problem) throw new UsageError(`${flags.spec !== undefined ? '--spec' : '--preset'}: ${problem}`);
       if (flags.maxCost !== undefined) budget = new Budget(flags.maxCost, () => budgetStop.abort());
+      // Waiting less than the function may run would abandon invocations that are only slow.
+      const fnTimeout = facts.timeoutSeconds ?? LAMBDA_MAX_TIMEOUT_S;
+      let invocationTimeout = flags.invocationTimeout;
+      if (invocationTimeout < fnTimeout + INVOCATION_MARGIN_S) {
+        invocationTimeout = fnTimeout + INVOCATION_MARGIN_S;
+        process.stderr.write(`lambda: --invocation-timeout raised to ${invocationTimeout} s: the function may run ${fnTimeout} s\n`);
+      }
       executor = openExecutor({
         backend: 'lambda',
         concurrency: facts.concurrency,
@@ -154,7 +164,7 @@ export function registerRun(program: Command): void {
           budget,
           target: store.remoteTarget(),
           targetSeconds: flags.targetSeconds,
-          invocationTimeoutMs: flags.invocationTimeout * 1000,
+          invocationTimeoutMs: invocationTimeout * 1000,
         },
       });
       pricer = new RoundPricer(executor, calibration, fn);

@@ -43,11 +43,11 @@ export interface LambdaExecutorOptions {
   target?: { bucket: string; prefix: string };
   /** Predicted seconds of one task in the function (from the local calibration). */
   predictSeconds: (task: PlannedTask['task']) => number;
-  /** Pack tasks into invocations of about this many predicted seconds. */
+  /** Pack tasks into invocations of about this many predicted seconds (default 30). */
   targetSeconds?: number;
   /** Abandon an invocation after this long (ms) and let the sweep retry its tasks. */
   invocationTimeoutMs?: number;
-  /** Hedge an invocation still running after max(hedgeAfterMs, hedgeFactor × predicted). */
+  /** Hedge an invocation still running max(hedgeAfterMs, hedgeFactor × predicted) after it was sent (default 10 s, 2×). */
   hedgeFactor?: number;
   hedgeAfterMs?: number;
   /** Timers and time (default: the real ones). */
@@ -80,8 +80,21 @@ class InvocationFailed extends Error {
 /** The budget would be passed: the invocation was not started. */
 class BudgetReached extends Error {}
 
-const LOST = Symbol('a hedge won');
+const LOST = Symbol('another copy answered');
 const ABANDONED = Symbol('no answer in time');
+
+/** One copy of an invocation; one still running after `hedgeAfter` ms is a straggler, and may have hung. */
+interface Copy {
+  controller: AbortController;
+  hedgeAfter: number;
+}
+
+/** Copies of one invocation at most: the first and one hedge (a hedge that hangs too is abandoned at the invocation timeout). */
+const MAX_COPIES = 2;
+/** Hedging defaults, chosen with `npm run simulate` (README). */
+export const DEFAULT_HEDGE_FACTOR = 2;
+export const DEFAULT_HEDGE_AFTER_MS = 10_000;
+export const DEFAULT_TARGET_SECONDS = 30;
 
 export class LambdaExecutor implements Executor {
   readonly concurrency: number;
@@ -96,7 +109,7 @@ export class LambdaExecutor implements Executor {
 
   constructor(private readonly opts: LambdaExecutorOptions) {
     this.concurrency = checkConcurrency(opts.concurrency ?? 256, LIMITS.lambdaConcurrency, 'raise it with AWS first: the default account limit is 1000');
-    this.targetSeconds = opts.targetSeconds ?? 60;
+    this.targetSeconds = opts.targetSeconds ?? DEFAULT_TARGET_SECONDS;
     this.clock = opts.clock ?? realClock;
     this.random = opts.random ?? Math.random;
     this.gate = new ConcurrencyGate({ max: this.concurrency, clock: this.clock, rampStep: opts.ramp?.step, rampEveryMs: opts.ramp?.everyMs });
@@ -131,7 +144,7 @@ export class LambdaExecutor implements Executor {
    */
   async preflight(): Promise<void> {
     try {
-      await this.invoke(this.event([]), 0, new AbortController());
+      await this.invoke(this.event([]), 0, { controller: new AbortController(), hedgeAfter: Infinity });
     } catch (err) {
       throw this.fatal(err) ?? new EnvironmentError(`--function: the function "${this.opts.functionName}" did not answer a preflight invocation: ${(err as Error).message}`, { cause: err });
     }
@@ -156,15 +169,15 @@ export class LambdaExecutor implements Executor {
   async runBatch(batch: PlannedTask[]): Promise<TaskOutcome[]> {
     const predictedMs = this.predictedMs(batch);
     const payload = this.event(batch.map((t) => ({ id: t.id, task: t.task })));
-    const hedgeAfter = Math.max(this.opts.hedgeAfterMs ?? 10_000, (this.opts.hedgeFactor ?? 3) * predictedMs);
-    const controllers: AbortController[] = [];
-    const attempt = () => {
-      const c = new AbortController();
-      controllers.push(c);
-      return this.invoke(payload, predictedMs, c);
+    const hedgeAfter = Math.max(this.opts.hedgeAfterMs ?? DEFAULT_HEDGE_AFTER_MS, (this.opts.hedgeFactor ?? DEFAULT_HEDGE_FACTOR) * predictedMs);
+    const copies: Copy[] = [];
+    const attempt = (onSent: () => void) => {
+      const copy: Copy = { controller: new AbortController(), hedgeAfter };
+      copies.push(copy);
+      return this.invoke(payload, predictedMs, copy, onSent);
     };
     try {
-      const response = await this.race(attempt, hedgeAfter);
+      const response = await this.race(attempt, hedgeAfter, copies);
       this.billed.predictedMs += predictedMs;
       return this.outcomes(batch, response);
     } catch (err) {
@@ -174,21 +187,21 @@ export class LambdaExecutor implements Executor {
       if (err instanceof InvocationFailed) return this.failed(batch, err.kind, err.message);
       return this.failed(batch, 'crash', `invocation failed: ${err instanceof Error ? `${err.name}: ${err.message}` : String(err)}`);
     } finally {
-      // The winner is in; stop waiting for any other copy (the function still finishes, and bills, on its side).
-      for (const c of controllers) c.abort(LOST);
+      // The race is decided; stop waiting for any other copy (the function still finishes, and bills, on its side).
+      for (const c of copies) c.controller.abort(LOST);
     }
   }
 
-  private failed(batch: PlannedTask[], kind: FailureKind, message: string): TaskOutcome[] {
-    this.billed.failures[kind]++;
-    return batch.map((t) => ({ id: t.id, ok: false as const, message, kind }));
-  }
-
-  /** The first successful response of the invocation and, past `hedgeAfter` ms, one hedge. */
-  private race(attempt: () => Promise<TrainerResponse>, hedgeAfter: number): Promise<TrainerResponse> {
+  /**
+   * The first answer of an invocation's copies: one is sent; each time the newest has run
+   * `hedgeAfter` ms since it was sent, another (up to MAX_COPIES). The first success wins; the first
+   * failure decides too (the fan-out splits or retries at once, rather than wait on a copy that may
+   * have hung), except a hedge the budget refused, which leaves the others running.
+   */
+  private race(attempt: (onSent: () => void) => Promise<TrainerResponse>, hedgeAfter: number, copies: Copy[]): Promise<TrainerResponse> {
     return new Promise((resolve, reject) => {
-      let pending = 0;
       let settled = false;
+      let cancelHedge: (() => void) | undefined;
       const finish = (f: () => void) => {
         if (settled) return;
         settled = true;
@@ -196,26 +209,33 @@ export class LambdaExecutor implements Executor {
         f();
       };
       const launch = (hedge: boolean) => {
-        pending++;
-        attempt().then(
+        const onSent = () => {
+          if (settled) return;
+          if (hedge) this.billed.hedges++;
+          // Timed from when this copy went out, not from waiting at the gate or backing off.
+          cancelHedge?.();
+          cancelHedge = undefined;
+          if (!Number.isFinite(hedgeAfter) || copies.length >= MAX_COPIES) return;
+          cancelHedge = this.clock.after(hedgeAfter, () => {
+            if (settled) return;
+            launch(true);
+          });
+        };
+        attempt(onSent).then(
           (r) => finish(() => resolve(r)),
           (err: unknown) => {
-            // A hedge the budget refused leaves the first copy running: wait for it.
-            if (hedge && err instanceof BudgetReached) return void pending--;
-            if (--pending === 0) finish(() => reject(err));
+            if (hedge && err instanceof BudgetReached) return;
+            finish(() => reject(err));
           },
         );
       };
-      // A hedge after `hedgeAfter` ms; none when it is not finite.
-      const cancelHedge = Number.isFinite(hedgeAfter)
-        ? this.clock.after(hedgeAfter, () => {
-            if (settled) return;
-            this.billed.hedges++;
-            launch(true);
-          })
-        : undefined;
       launch(false);
     });
+  }
+
+  private failed(batch: PlannedTask[], kind: FailureKind, message: string): TaskOutcome[] {
+    this.billed.failures[kind]++;
+    return batch.map((t) => ({ id: t.id, ok: false as const, message, kind }));
   }
 
   private outcomes(batch: PlannedTask[], response: TrainerResponse): TaskOutcome[] {
@@ -251,7 +271,8 @@ export class LambdaExecutor implements Executor {
    * few times after network errors; rejects with `InvocationFailed`, `BudgetReached`, or an error
    * that ends the run.
    */
-  private async invoke(payload: string, predictedMs: number, controller: AbortController): Promise<TrainerResponse> {
+  private async invoke(payload: string, predictedMs: number, copy: Copy, onSent: () => void = () => {}): Promise<TrainerResponse> {
+    const { controller } = copy;
     let networkTries = 0;
     let throttles = 0;
     let waitMs = 0;
@@ -265,6 +286,7 @@ export class LambdaExecutor implements Executor {
       try {
         if (controller.signal.aborted) throw new InvocationFailed('network', 'not sent: another copy answered');
         this.billed.invocations++;
+        onSent();
         const cancelTimeout = this.clock.after(this.opts.invocationTimeoutMs ?? 960_000, () => controller.abort(ABANDONED));
         let out;
         try {
@@ -274,9 +296,12 @@ export class LambdaExecutor implements Executor {
           );
         } catch (err) {
           if (controller.signal.aborted) {
-            // Lambda bills a copy we stopped waiting for until it ends on its side: estimate it.
+            // Lambda bills a copy we stopped waiting for until it ends on its side: estimate it. One
+            // that was abandoned, or a straggler, may have hung: it is billed up to the function's
+            // timeout. Any other loser runs about as long as predicted.
+            const elapsed = this.clock.now() - started;
             const abandoned = controller.signal.reason === ABANDONED;
-            const estimate = abandoned ? (this.opts.fn?.timeoutMs ?? this.clock.now() - started) : Math.max(predictedMs, this.clock.now() - started);
+            const estimate = abandoned || elapsed >= copy.hedgeAfter ? Math.max(elapsed, this.opts.fn?.timeoutMs ?? elapsed) : Math.max(predictedMs, elapsed);
             this.billed.unbilled++;
             this.billed.estimatedMs += estimate;
             cost = this.dollars(estimate);

@@ -4,8 +4,9 @@
  * work once the signal fires (what is running still lands).
  *
  * Retries by the failure's kind (executor.ts): a batch of several tasks that timed out, ran out of
- * memory, overflowed the payload limit or crashed is split in halves and retried without counting an
- * attempt (splitting is progress: it ends at single tasks); a single task that timed out, ran out of
+ * memory, overflowed the payload limit, crashed or kept failing in the network (the executor has
+ * re-sent it already; an abandoned one may have hung) is split in halves and retried without
+ * counting an attempt (splitting is progress: it ends at single tasks); a single task that timed out, ran out of
  * memory or overflowed fails at once (a retry cannot help), with the hint; an invalid event fails at
  * once; a network error or a crash of a single task counts an attempt and is retried alone; a batch
  * not started (the budget was reached) is left for a resume.
@@ -20,7 +21,7 @@ import type { PlannedTask } from '../plan/planner.js';
 import type { FailureRecord } from '../store/result-store.js';
 
 /** Kinds a smaller batch can get past. */
-const SPLIT = new Set<FailureKind>(['timeout', 'memory', 'payload', 'crash']);
+const SPLIT = new Set<FailureKind>(['timeout', 'memory', 'payload', 'crash', 'network']);
 
 export interface FanOutHooks {
   /** Stores and records one result; a throw fails the task without a retry (retrying cannot fix a store). */
@@ -108,17 +109,35 @@ export async function fanOut(tasks: readonly PlannedTask[], opts: FanOutOptions)
     }
   };
 
-  const schedule = (batch: PlannedTask[]): void => {
-    const job = limit(() => handle(batch)).catch((err: unknown) => {
-      // Not expected (handle catches executor and store errors), but never lose a task silently.
-      const message = err instanceof Error ? err.message : String(err);
-      for (const t of batch) fail(t, attempts.get(t.id) ?? 1, message);
+  // Each job takes the most urgent batch when it starts: retries and split halves first, so a batch
+  // that failed runs in the next free slot, not after every batch still waiting (the sweep's tail).
+  const firstTries: (PlannedTask[] | undefined)[] = [];
+  let firstHead = 0;
+  const retries: PlannedTask[][] = [];
+  const take = (): PlannedTask[] => {
+    const retry = retries.shift();
+    if (retry) return retry;
+    const batch = firstTries[firstHead] as PlannedTask[];
+    firstTries[firstHead++] = undefined;
+    return batch;
+  };
+  const schedule = (batch: PlannedTask[], retry = true): void => {
+    (retry ? retries : firstTries).push(batch);
+    const job = limit(async () => {
+      const taken = take();
+      try {
+        await handle(taken);
+      } catch (err) {
+        // Not expected (handle catches executor and store errors), but never lose a task silently.
+        const message = err instanceof Error ? err.message : String(err);
+        for (const t of taken) fail(t, attempts.get(t.id) ?? 1, message);
+      }
     });
     running.add(job);
     void job.finally(() => running.delete(job));
   };
 
-  for (const batch of executor.batches([...tasks])) schedule(batch);
+  for (const batch of executor.batches([...tasks])) schedule(batch, false);
   while (running.size > 0) await Promise.all([...running]);
   if (fatal) throw fatal.error;
 }

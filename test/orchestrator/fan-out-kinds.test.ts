@@ -76,11 +76,17 @@ describe('failures by kind', () => {
     expect(executor.sizes).toEqual([4, 2, 2, 1, 1, 1, 1]);
   });
 
-  test('a network error costs an attempt and is retried', async () => {
+  test('a network failure of a batch splits it; of a single task, it costs an attempt and is retried', async () => {
+    const executor = scripted((b) => (b.length === 2 ? 'network' : undefined));
+    expect((await run(executor, tasks(2), 1)).done).toHaveLength(2);
+    expect(executor.sizes).toEqual([2, 1, 1]);
     let calls = 0;
-    const executor = scripted(() => (++calls === 1 ? 'network' : undefined));
-    const { done, failed } = await run(executor, tasks(2), 2);
-    expect([done.length, failed.length]).toEqual([2, 0]);
+    const flaky = scripted(() => (++calls <= 2 ? 'network' : undefined));
+    const { done, failed } = await run(flaky, tasks(1), 3);
+    expect([done.length, failed.length, flaky.sizes]).toEqual([1, 0, [1, 1, 1]]);
+    calls = 0;
+    const { failed: gaveUp } = await run(flaky, tasks(1), 2);
+    expect(gaveUp.map((f) => [f.attempts, f.kind])).toEqual([[2, 'network']]);
   });
 
   test('failed tasks are counted by class for the summary and the report, and the class survives the failure record', () => {

@@ -34,7 +34,7 @@ function scriptedClient(clock: ManualClock, script: (call: number) => Answer) {
         if ('hang' in a) return;
         clock.after(a.ms, () => {
           if ('functionError' in a) {
-            resolve({ StatusCode: 200, FunctionError: 'Unhandled', LogResult: tail(a.ms), Payload: enc.encode(JSON.stringify({ errorType: a.functionError, errorMessage: 'Task timed out after 900.00 seconds' })) });
+            resolve({ StatusCode: 200, FunctionError: 'Unhandled', LogResult: tail(a.ms), Payload: enc.encode(JSON.stringify({ errorType: a.functionError, errorMessage: a.functionError === 'Sandbox.Timedout' ? 'Task timed out after 900.00 seconds' : 'Runtime exited with error: exit status 1' })) });
           } else {
             const results = event.tasks.map(({ id, task }) => ({ id, result: noopResult(id, task) }));
             resolve({ StatusCode: 200, LogResult: tail(a.ms), Payload: enc.encode(JSON.stringify({ ok: true, results, failures: [] })) });
@@ -104,7 +104,7 @@ describe('the Lambda executor, by class', () => {
     expect(budget.spent).toBeCloseTo(perCall * 2, 12);
   });
 
-  test('a straggler is hedged; the copy that lost is billed by estimate and said to be one', async () => {
+  test('a straggler is hedged; the copy that lost may have hung, so it is billed by estimate up to the function\'s timeout', async () => {
     const clock = new ManualClock();
     const { ex } = executor(clock, (call) => (call === 1 ? { hang: true } : { ok: true, ms: 1000 }), { hedgeAfterMs: 5000, hedgeFactor: 0 });
     const outcome = ex.runBatch(batch(2));
@@ -112,7 +112,39 @@ describe('the Lambda executor, by class', () => {
     expect((await outcome).every((o) => o.ok)).toBe(true);
     const u = ex.usage();
     expect([u.invocations, u.hedges, u.billedMs, u.unbilled]).toEqual([2, 1, 1000, 1]);
-    // The lost copy ran 6 s before it was let go; its prediction was 2 s: the larger is the estimate.
-    expect(u.estimatedMs).toBe(6000);
+    expect(u.estimatedMs).toBe(fn.timeoutMs);
+  });
+
+  test('a hedge that hangs too: no third copy; both are abandoned at the invocation timeout and the batch goes back to be split', async () => {
+    const clock = new ManualClock();
+    const { ex, client } = executor(clock, () => ({ hang: true }), { hedgeAfterMs: 5000, hedgeFactor: 0, invocationTimeoutMs: 60_000 });
+    const outcome = ex.runBatch(batch(2));
+    await clock.advance(61_000);
+    expect((await outcome).map((o) => !o.ok && o.kind)).toEqual(['network', 'network']);
+    const u = ex.usage();
+    expect([client.events.length, u.hedges, u.unbilled]).toEqual([2, 1, 2]);
+    // Either may have hung until the function's timeout: both are billed by that estimate.
+    expect(u.estimatedMs).toBe(2 * fn.timeoutMs);
+  });
+
+  test('a copy that fails decides at once: the batch goes back to be split, not held until a hung copy is abandoned', async () => {
+    const clock = new ManualClock();
+    const { ex } = executor(clock, (call) => (call === 1 ? { hang: true } : { functionError: 'Runtime.ExitError', ms: 500 }), { hedgeAfterMs: 5000, hedgeFactor: 0 });
+    let settled = false;
+    const outcome = ex.runBatch(batch(2)).then((o) => ((settled = true), o));
+    await clock.advance(5600);
+    expect(settled).toBe(true);
+    expect((await outcome).map((o) => !o.ok && o.kind)).toEqual(['crash', 'crash']);
+  });
+
+  test('the hedge clock starts when a copy is sent, not while it waits for a slot', async () => {
+    const clock = new ManualClock();
+    // One slot: the second batch waits 20 s behind the first, then answers in 1 s; nothing is hedged.
+    const { ex, client } = executor(clock, (call) => ({ ok: true, ms: call === 1 ? 20_000 : 1000 }), { concurrency: 1, hedgeAfterMs: 5000, hedgeFactor: 0 });
+    const first = ex.runBatch(batch(1));
+    const second = ex.runBatch(batch(2));
+    await clock.advance(30_000);
+    await Promise.all([first, second]);
+    expect([client.events.length, ex.usage().hedges]).toEqual([2, 0]);
   });
 });
