@@ -115,16 +115,24 @@ describe('the Lambda executor, by class', () => {
     expect(u.estimatedMs).toBe(fn.timeoutMs);
   });
 
-  test('a hedge that hangs too: no third copy; both are abandoned at the invocation timeout and the batch goes back to be split', async () => {
+  test('a hedge that hangs too is hedged again, up to three copies', async () => {
+    const clock = new ManualClock();
+    const { ex, client } = executor(clock, (call) => (call <= 2 ? { hang: true } : { ok: true, ms: 1000 }), { hedgeAfterMs: 5000, hedgeFactor: 0 });
+    const outcome = ex.runBatch(batch(1));
+    await clock.advance(12_000);
+    expect((await outcome)[0].ok).toBe(true);
+    expect([client.events.length, ex.usage().hedges]).toEqual([3, 2]);
+  });
+
+  test('when every copy hangs, all are abandoned at the invocation timeout, billed up to the function\'s timeout, and the batch goes back to be split', async () => {
     const clock = new ManualClock();
     const { ex, client } = executor(clock, () => ({ hang: true }), { hedgeAfterMs: 5000, hedgeFactor: 0, invocationTimeoutMs: 60_000 });
     const outcome = ex.runBatch(batch(2));
     await clock.advance(61_000);
     expect((await outcome).map((o) => !o.ok && o.kind)).toEqual(['network', 'network']);
     const u = ex.usage();
-    expect([client.events.length, u.hedges, u.unbilled]).toEqual([2, 1, 2]);
-    // Either may have hung until the function's timeout: both are billed by that estimate.
-    expect(u.estimatedMs).toBe(2 * fn.timeoutMs);
+    expect([client.events.length, u.hedges, u.unbilled]).toEqual([3, 2, 3]);
+    expect(u.estimatedMs).toBe(3 * fn.timeoutMs);
   });
 
   test('a copy that fails decides at once: the batch goes back to be split, not held until a hung copy is abandoned', async () => {
