@@ -83,10 +83,10 @@ class BudgetReached extends Error {}
 const LOST = Symbol('another copy answered');
 const ABANDONED = Symbol('no answer in time');
 
-/** One copy of an invocation; one still running after `hedgeAfter` ms is a straggler, and may have hung. */
+/** One copy of an invocation; `race.winnerMs`: how long the copy that answered took (shared by all copies). */
 interface Copy {
   controller: AbortController;
-  hedgeAfter: number;
+  race: { winnerMs?: number };
 }
 
 /** Copies of one invocation at most: the first and two hedges (so a hedge that hangs too is not waited on until the invocation timeout). */
@@ -144,7 +144,7 @@ export class LambdaExecutor implements Executor {
    */
   async preflight(): Promise<void> {
     try {
-      await this.invoke(this.event([]), 0, { controller: new AbortController(), hedgeAfter: Infinity });
+      await this.invoke(this.event([]), 0, { controller: new AbortController(), race: {} });
     } catch (err) {
       throw this.fatal(err) ?? new EnvironmentError(`--function: the function "${this.opts.functionName}" did not answer a preflight invocation: ${(err as Error).message}`, { cause: err });
     }
@@ -171,8 +171,9 @@ export class LambdaExecutor implements Executor {
     const payload = this.event(batch.map((t) => ({ id: t.id, task: t.task })));
     const hedgeAfter = Math.max(this.opts.hedgeAfterMs ?? DEFAULT_HEDGE_AFTER_MS, (this.opts.hedgeFactor ?? DEFAULT_HEDGE_FACTOR) * predictedMs);
     const copies: Copy[] = [];
+    const race = {};
     const attempt = (onSent: () => void) => {
-      const copy: Copy = { controller: new AbortController(), hedgeAfter };
+      const copy: Copy = { controller: new AbortController(), race };
       copies.push(copy);
       return this.invoke(payload, predictedMs, copy, onSent);
     };
@@ -297,11 +298,13 @@ export class LambdaExecutor implements Executor {
         } catch (err) {
           if (controller.signal.aborted) {
             // Lambda bills a copy we stopped waiting for until it ends on its side: estimate it. One
-            // that was abandoned, or a straggler, may have hung: it is billed up to the function's
-            // timeout. Any other loser runs about as long as predicted.
+            // abandoned may have hung, so up to the function's timeout; one that lost runs the same
+            // batch, so about as long as the copy that answered took (or its prediction).
             const elapsed = this.clock.now() - started;
             const abandoned = controller.signal.reason === ABANDONED;
-            const estimate = abandoned || elapsed >= copy.hedgeAfter ? Math.max(elapsed, this.opts.fn?.timeoutMs ?? elapsed) : Math.max(predictedMs, elapsed);
+            const estimate = abandoned
+              ? Math.max(elapsed, this.opts.fn?.timeoutMs ?? elapsed)
+              : Math.max(elapsed, copy.race.winnerMs ?? predictedMs);
             this.billed.unbilled++;
             this.billed.estimatedMs += estimate;
             cost = this.dollars(estimate);
@@ -328,6 +331,7 @@ export class LambdaExecutor implements Executor {
           cancelTimeout();
         }
         this.gate.succeeded();
+        copy.race.winnerMs ??= this.clock.now() - started;
         const billedMs = out.LogResult ? BILLED.exec(Buffer.from(out.LogResult, 'base64').toString('utf8')) : null;
         if (billedMs) {
           this.billed.billedMs += Number(billedMs[1]);

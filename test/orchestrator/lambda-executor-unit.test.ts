@@ -104,7 +104,7 @@ describe('the Lambda executor, by class', () => {
     expect(budget.spent).toBeCloseTo(perCall * 2, 12);
   });
 
-  test('a straggler is hedged; the copy that lost may have hung, so it is billed by estimate up to the function\'s timeout', async () => {
+  test('a straggler is hedged; the copy that lost is billed by estimate: as long as it ran, at least as long as the winner took', async () => {
     const clock = new ManualClock();
     const { ex } = executor(clock, (call) => (call === 1 ? { hang: true } : { ok: true, ms: 1000 }), { hedgeAfterMs: 5000, hedgeFactor: 0 });
     const outcome = ex.runBatch(batch(2));
@@ -112,7 +112,8 @@ describe('the Lambda executor, by class', () => {
     expect((await outcome).every((o) => o.ok)).toBe(true);
     const u = ex.usage();
     expect([u.invocations, u.hedges, u.billedMs, u.unbilled]).toEqual([2, 1, 1000, 1]);
-    expect(u.estimatedMs).toBe(fn.timeoutMs);
+    // The lost copy had run 6 s when the hedge answered after 1 s.
+    expect(u.estimatedMs).toBe(6000);
   });
 
   test('a hedge that hangs too is hedged again, up to three copies', async () => {
@@ -124,7 +125,7 @@ describe('the Lambda executor, by class', () => {
     expect([client.events.length, ex.usage().hedges]).toEqual([3, 2]);
   });
 
-  test('when every copy hangs, all are abandoned at the invocation timeout, billed up to the function\'s timeout, and the batch goes back to be split', async () => {
+  test('when every copy hangs, the batch is abandoned at the invocation timeout and goes back to be split; the abandoned copy is billed up to the function\'s timeout', async () => {
     const clock = new ManualClock();
     const { ex, client } = executor(clock, () => ({ hang: true }), { hedgeAfterMs: 5000, hedgeFactor: 0, invocationTimeoutMs: 60_000 });
     const outcome = ex.runBatch(batch(2));
@@ -132,7 +133,8 @@ describe('the Lambda executor, by class', () => {
     expect((await outcome).map((o) => !o.ok && o.kind)).toEqual(['network', 'network']);
     const u = ex.usage();
     expect([client.events.length, u.hedges, u.unbilled]).toEqual([3, 2, 3]);
-    expect(u.estimatedMs).toBe(3 * fn.timeoutMs);
+    // The first copy, abandoned after 60 s, up to the timeout; the hedges (sent at 5 s and 10 s) as long as they ran.
+    expect(u.estimatedMs).toBe(fn.timeoutMs + 55_000 + 50_000);
   });
 
   test('a copy that fails decides at once: the batch goes back to be split, not held until a hung copy is abandoned', async () => {
