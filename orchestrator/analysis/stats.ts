@@ -155,3 +155,23 @@ export function predictionInterval(xs: readonly number[], ys: readonly number[],
   const value = fit.value * x0 + fit.intercept;
   return { value, lo: value - half, hi: value + half };
 }
+
+/**
+ * The 95 % confidence band of the OLS line at `x0` (where the mean of y lies, not a new
+ * observation): ŷ ± t·s·√(1/n + (x0 − x̄)²/Sxx). Null below three points (no residual variance).
+ */
+export function confidenceBand(xs: readonly number[], ys: readonly number[], x0: number): Prediction | null {
+  const n = xs.length;
+  if (n < 3) return null;
+  const fit = linearRegression(xs, ys);
+  const mx = mean(xs);
+  let sxx = 0;
+  let sse = 0;
+  for (let i = 0; i < n; i++) {
+    sxx += (xs[i] - mx) ** 2;
+    sse += (ys[i] - (fit.value * xs[i] + fit.intercept)) ** 2;
+  }
+  const half = studentTQuantile(0.975, n - 2) * Math.sqrt(sse / (n - 2)) * Math.sqrt(1 / n + (x0 - mx) ** 2 / sxx);
+  const value = fit.value * x0 + fit.intercept;
+  return { value, lo: value - half, hi: value + half };
+}

@@ -17,17 +17,22 @@ export interface WarningInput {
 
 export function edgeWarnings({ points, spec, slope, slopeWithoutEdges, allDivergedN }: WarningInput): string[] {
   const out: string[] = [];
-  const compare = slope && slopeWithoutEdges ? ` The slope without them is ${fmt(slopeWithoutEdges.value)} against ${fmt(slope.value)} with them.` : '';
+  // Which way these points move the slope depends on the data, so the warning gives both numbers and claims no direction.
+  const compare = !slope
+    ? ''
+    : slopeWithoutEdges
+      ? ` Without those N the slope is ${fmt(slopeWithoutEdges.value)}; with them, ${fmt(slope.value)}.`
+      : ' Too few N are left to fit a slope without them.';
   if (spec.search) {
     // A search ends on an edge only at a bound (or out of rounds, warned about below).
     const high = points.filter((p) => half(p.highBoundCount, p)).map((p) => p.n);
     const low = points.filter((p) => half(p.lowBoundCount, p)).map((p) => p.n);
     const [lo, hi] = spec.search.bounds;
     if (high.length > 0) {
-      out.push(`λ* sits on the upper bound of the search (${fmt(hi)}) for half or more of the seeds at N = ${high.join(', ')}: the optimum lies above it, so these points pull the slope towards zero (flatter); raise the bound.${compare}`);
+      out.push(`λ* sits on the upper bound of the search (${fmt(hi)}) for half or more of the seeds at N = ${high.join(', ')}: the optimum lies at or above it, so those mean λ* are lower bounds; raise the bound.${compare}`);
     }
     if (low.length > 0) {
-      out.push(`λ* sits on the lower bound of the search (${fmt(lo)}) for half or more of the seeds at N = ${low.join(', ')}: the optimum lies below it, so these points bias the slope; lower the bound.${compare}`);
+      out.push(`λ* sits on the lower bound of the search (${fmt(lo)}) for half or more of the seeds at N = ${low.join(', ')}: the optimum lies at or below it, so those mean λ* are upper bounds; lower the bound.${compare}`);
     }
     const capped = points.filter((p) => p.roundCapCount > 0);
     if (capped.length > 0) {
@@ -39,10 +44,10 @@ export function edgeWarnings({ points, spec, slope, slopeWithoutEdges, allDiverg
     const low = points.filter((p) => half(p.lowEdgeCount, p)).map((p) => p.n);
     const grid = spec.lambdas ?? [];
     if (high.length > 0) {
-      out.push(`λ* sits on the top of the λ grid (${fmt(Math.max(...grid))}) for half or more of the seeds at N = ${high.join(', ')}: the true optimum lies above the grid, so these points pull the slope towards zero (flatter).${compare}`);
+      out.push(`λ* sits on the top of the λ grid (${fmt(Math.max(...grid))}) for half or more of the seeds at N = ${high.join(', ')}: the optimum lies at or above the grid's top, so those mean λ* are lower bounds.${compare}`);
     }
     if (low.length > 0) {
-      out.push(`λ* sits on the bottom of the λ grid (${fmt(Math.min(...grid))}) for half or more of the seeds at N = ${low.join(', ')}: the true optimum lies below the grid, so these points bias the slope.${compare}`);
+      out.push(`λ* sits on the bottom of the λ grid (${fmt(Math.min(...grid))}) for half or more of the seeds at N = ${low.join(', ')}: the optimum lies at or below the grid's bottom, so those mean λ* are upper bounds.${compare}`);
     }
   }
   const diverged = points.filter((p) => p.divergedPoints > 0);

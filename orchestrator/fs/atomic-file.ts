@@ -85,12 +85,12 @@ export function tempPathFor(path: string): string {
 }
 
 /** Writes `body` to a fresh temporary file beside `path` and returns its name; nothing is left behind on failure. */
-export async function writeTemp(path: string, body: string | Iterable<string>): Promise<string> {
+export async function writeTemp(path: string, body: string | Uint8Array | Iterable<string>): Promise<string> {
   await makeFolder(dirname(path));
   const temp = tempPathFor(path);
   liveTemps.add(temp);
   try {
-    if (typeof body === 'string') await writeFile(temp, body);
+    if (typeof body === 'string' || body instanceof Uint8Array) await writeFile(temp, body);
     else {
       const out = createWriteStream(temp);
       const closed = finished(out);
@@ -108,7 +108,7 @@ export async function writeTemp(path: string, body: string | Iterable<string>): 
 }
 
 /** Replaces `path` with `body` atomically. */
-export async function writeFileAtomic(path: string, body: string | Iterable<string>): Promise<void> {
+export async function writeFileAtomic(path: string, body: string | Uint8Array | Iterable<string>): Promise<void> {
   const temp = await writeTemp(path, body);
   try {
     await rename(temp, path);

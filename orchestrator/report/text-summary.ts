@@ -1,5 +1,6 @@
 /** The λ* table and slopes as plain text, for the terminal. */
 import type { Analysis } from '../analysis/analysis-types.js';
+import { answerText } from './answer.js';
 import { slopeText } from './figures.js';
 import { resolutionText } from './lambdas-text.js';
 
@@ -17,7 +18,9 @@ export function summaryLines(analysis: Analysis): string[] {
           `${String(p.edgeCount).padStart(7)}  ${String(p.boundCount).padStart(8)}`,
       );
     }
-    out.push(`  log-log ${slopeText(g.slope)}; all points: ${slopeText(g.slopeAllPoints)}; without grid-edge N: ${slopeText(g.slopeWithoutEdges)}`);
+    const withoutEdges = g.edgeDominatedN.length > 0 ? `; without grid-edge N (${g.edgeDominatedN.join(', ')}): ${slopeText(g.slopeWithoutEdges)}` : '';
+    out.push(`  log-log ${slopeText(g.slope)}; all points: ${slopeText(g.slopeAllPoints)}${withoutEdges}`);
+    out.push(`  ${answerText(g)}`);
     for (const w of g.warnings) out.push(`  warning: ${w}`);
   }
   const c = analysis.cells;

@@ -6,9 +6,12 @@ import { UsageError } from '../errors.js';
 import { writeFileAtomic } from '../fs/atomic-file.js';
 import type { ResultStore } from '../store/result-store.js';
 import { loadManifest, readSweep } from '../sweep/load-sweep.js';
+import { missingByN } from './completeness.js';
 import { csvLines } from './csv.js';
 import { reportFigures } from './figures.js';
 import { reportHtml } from './html.js';
+import type { LiveStatus } from './live-status.js';
+import { renderPng } from './render-png.js';
 import { renderSvg } from './render-svg.js';
 
 export interface ReportPaths {
@@ -17,6 +20,8 @@ export interface ReportPaths {
   csv: string;
   html: string;
   figures: string[];
+  /** PNG copies of the figures, when asked for. */
+  pngs: string[];
 }
 
 export interface ReportOptions {
@@ -24,6 +29,10 @@ export interface ReportOptions {
   lossN?: number;
   /** The run that wrote it was interrupted: the report says it covers what was stored. */
   partial?: boolean;
+  /** Written while the sweep runs (or just after): the page shows the run's progress. */
+  live?: LiveStatus;
+  /** Also write each figure as a 300 dpi PNG next to its SVG. */
+  png?: boolean;
 }
 
 export async function writeReport(
@@ -40,7 +49,7 @@ export async function writeReport(
   const analysis = analyze(manifest, cells);
   const failures = await store.getFailures(sweepId);
   const files = reportFiles(outDir);
-  const paths: ReportPaths = { dir: outDir, analysis: files.analysis, csv: files.csv, html: files.html, figures: [] };
+  const paths: ReportPaths = { dir: outDir, analysis: files.analysis, csv: files.csv, html: files.html, figures: [], pngs: [] };
   await writeFileAtomic(paths.analysis, `${JSON.stringify(analysis, null, 2)}\n`);
   await writeFileAtomic(paths.csv, (function* () {
     for (const line of csvLines(sweepId, manifest.spec, cells)) yield `${line}\n`;
@@ -51,8 +60,13 @@ export async function writeReport(
     const path = files.figure(f.name);
     await writeFileAtomic(path, svg);
     paths.figures.push(path);
+    if (opts.png) {
+      const png = path.replace(/\.svg$/, '.png');
+      await writeFileAtomic(png, renderPng(svg));
+      paths.pngs.push(png);
+    }
     figures.push({ name: f.name, caption: f.caption, svg });
   }
-  await writeFileAtomic(paths.html, reportHtml({ analysis, figures, failures, partial: opts.partial ?? false }));
+  await writeFileAtomic(paths.html, reportHtml({ analysis, figures, failures, partial: opts.partial ?? false, missing: missingByN(manifest.spec, cells), live: opts.live }));
   return { analysis, paths };
 }
