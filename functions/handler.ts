@@ -4,7 +4,8 @@
  * true }` only returns the results. The orchestrator needs the metrics either way: an adaptive
  * search decides its next λ from them. A bad event is answered with `{ code, message }` naming the
  * field, never a stack trace. An event without tasks only checks that the function may write where
- * it asks (the orchestrator's preflight, before it writes anything).
+ * it asks (the orchestrator's preflight, before it writes anything). Each result carries its
+ * provenance: deployed, the function's name, version, memory and region (functions/provenance.ts).
  *
  * The function guards itself rather than trusting IAM alone: deployed, it writes only to the store
  * the stack names (LAMBDASTAR_BUCKET, LAMBDASTAR_PREFIX), and it starts no task it cannot finish in
@@ -14,6 +15,8 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { z } from 'zod';
 import { prefixProblem, resultKey } from './keys.js';
 import { LIMITS } from './limits.js';
+import type { ExecutorInfo } from './provenance.js';
+import { executorFromEnv, provenanceHere } from './provenance.js';
 import type { ObjectIO } from './results.js';
 import { writeOnce } from './results.js';
 import { s3CompatibleOptions, s3ObjectIO } from './s3-object-io.js';
@@ -81,6 +84,8 @@ export interface HandlerDeps {
   scope?: StoreScope;
   /** Milliseconds of a task's work; measured as tasks run (injectable so tests need no clock). */
   now?: () => number;
+  /** What runs the handler, recorded in each result's provenance (default local). */
+  executor?: ExecutorInfo;
 }
 
 /**
@@ -119,6 +124,7 @@ class Pace {
 export function makeHandler(deps: HandlerDeps): (event: unknown, context?: InvocationContext) => Promise<TrainerResponse> {
   const run = deps.run ?? runTask;
   const now = deps.now ?? (() => performance.now());
+  const executor: ExecutorInfo = deps.executor ?? { kind: 'local' };
   return async (event, context) => {
     const parsed = eventSchema.safeParse(event);
     if (!parsed.success) return { ok: false, code: 'InvalidEvent', message: describeIssue(parsed.error, 'event') };
@@ -144,8 +150,9 @@ export function makeHandler(deps: HandlerDeps): (event: unknown, context?: Invoc
       }
       try {
         const started = now();
-        const result = run(task, id);
+        const trained = run(task, id);
         pace.add(units, now() - started);
+        const result: TaskResult = { ...trained, provenance: provenanceHere(executor) };
         const summary: TaskSummary = { id, result };
         if (!inline && bucket !== undefined) {
           summary.key = resultKey(prefix, cellId(task), id);
@@ -167,4 +174,4 @@ function scopeFromEnv(env: NodeJS.ProcessEnv): StoreScope {
 }
 
 const s3 = new S3Client(s3CompatibleOptions());
-export const handler = makeHandler({ io: (bucket) => s3ObjectIO(s3, bucket), scope: scopeFromEnv(process.env) });
+export const handler = makeHandler({ io: (bucket) => s3ObjectIO(s3, bucket), scope: scopeFromEnv(process.env), executor: executorFromEnv(process.env) });

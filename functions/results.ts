@@ -4,6 +4,7 @@
  * trusted; and the write-once rule every store follows.
  */
 import { z } from 'zod';
+import { provenanceSchema } from './provenance.js';
 import { metricsDigest } from './trainer/digest.js';
 import { cellId, taskId } from './trainer/ids.js';
 import type { TaskResult } from './trainer/task.js';
@@ -29,6 +30,7 @@ const resultSchema = z.strictObject({
   metrics: z.array(metricSchema).min(1),
   digest: z.string().regex(/^[0-9a-f]{64}$/),
   wallMs: z.number().nonnegative(),
+  provenance: provenanceSchema.optional(),
 });
 
 /** A stored object that is not a valid result, or not the result its key says it is. */
@@ -144,7 +146,8 @@ export async function createOrRead(io: ObjectIO, key: string, body: string, wait
 
 /**
  * Stores `result` under `key` unless an identical one is there; a different one is a loud error.
- * Returns 'written' or 'identical'.
+ * Identical means the same digest: a result produced elsewhere (another provenance) leaves the stored
+ * object, and its provenance, as it is. Returns 'written' or 'identical'.
  */
 export async function writeOnce(
   io: ObjectIO,

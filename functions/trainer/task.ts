@@ -2,6 +2,7 @@
  * The unit of work: one cell — (N, seed, init factor, reg, training options) — with a list of λ
  * trained together, and its result. Field meanings and defaults are PROTOCOL §1–4.
  */
+import type { Provenance } from '../provenance.js';
 
 /** Bump whenever a change can alter any result bit: it is part of every task id. */
 export const TRAINER_VERSION = '1.0.0';
@@ -78,6 +79,11 @@ export interface TaskResult {
   /** sha256 over the bits of every metric: equal digests ⇔ identical numbers. */
   digest: string;
   wallMs: number;
+  /**
+   * Where and how it was produced, set by the adapter that ran it (never part of the digest);
+   * absent from results stored before lambdastar recorded it.
+   */
+  provenance?: Provenance;
 }
 
 /** A task with every option filled in from the protocol defaults. */

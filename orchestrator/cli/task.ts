@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { Option } from 'commander';
 import type { Dataset } from '../../functions/trainer/data.js';
 import type { Layout } from '../../functions/trainer/mlp.js';
+import { provenanceHere } from '../../functions/provenance.js';
 import { prepareTask, runTask, shuffleStream } from '../../functions/trainer/run-task.js';
 import { epochOrders } from '../../functions/trainer/train.js';
 import { isDiverged } from '../../functions/trainer/task.js';
@@ -84,7 +85,7 @@ export function registerTask(program: Command): void {
         }
         await checkOutFile(flags.dump, '--dump');
       }
-      const result = runTask(task);
+      const result = { ...runTask(task), provenance: provenanceHere({ kind: 'local' }) };
       if (flags.dump !== undefined) {
         const prep = prepareTask(task);
         const dump = {

@@ -1,11 +1,12 @@
 /**
  * `lambdastar verify`: check every stored result of a sweep (schema, key, digest; corrupt ones are
  * named, exit 2), then re-train a sample of them here and compare digests bit for bit (exit 1 on a
- * mismatch).
+ * mismatch, shown with where the stored result and the re-run were each produced).
  */
 import type { Command } from 'commander';
 import { openExecutor } from '../executors/open-executor.js';
 import { planCells } from '../plan/planner.js';
+import { provenanceText } from '../report/provenance.js';
 import { loadManifest } from '../sweep/load-sweep.js';
 import { cellProgress } from '../search/cell-search.js';
 import { readIndex } from '../sweep/load-sweep.js';
@@ -57,7 +58,14 @@ export function registerVerify(program: Command): void {
     if (flags.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
     else {
       const lines = report.conflicts.map((c) => `CONFLICT ${c.second} and ${c.first} disagree on λ = ${c.lambda}; both re-trained below`);
-      lines.push(...report.mismatches.map((m) => `MISMATCH ${m.where}: stored ${m.storedDigest.slice(0, 16)}… local ${m.localDigest?.slice(0, 16) ?? 'none'}… (${m.detail})`));
+      for (const m of report.mismatches) {
+        lines.push(
+          `MISMATCH ${m.where}: stored ${m.storedDigest.slice(0, 16)}… local ${m.localDigest?.slice(0, 16) ?? 'none'}… (${m.detail})`,
+          // Where each side ran: a different bundle, Node or platform is the first suspect.
+          `  stored by ${provenanceText(m.storedProvenance)}`,
+          `  re-run by ${m.localProvenance ? provenanceText(m.localProvenance) : 'none (the local run failed)'}`,
+        );
+      }
       lines.push(
         `all ${report.stored} stored results of the sweep read back intact; re-trained ${report.checked}: ` +
           `${report.matched} reproduce bit for bit, ${report.mismatches.length} do not`,

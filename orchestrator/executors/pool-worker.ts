@@ -1,5 +1,6 @@
 /** A worker thread of the in-process pool: runs tasks with the same code the Lambda runs. */
 import { parentPort } from 'node:worker_threads';
+import { provenanceHere } from '../../functions/provenance.js';
 import { runTask } from '../../functions/trainer/run-task.js';
 import type { Task, TaskResult } from '../../functions/trainer/task.js';
 
@@ -16,7 +17,7 @@ if (!port) throw new Error('pool-worker.mjs must run in a worker thread');
 port.on('message', (req: WorkerRequest) => {
   let reply: WorkerReply;
   try {
-    reply = { seq: req.seq, ok: true, result: runTask(req.task, req.id) };
+    reply = { seq: req.seq, ok: true, result: { ...runTask(req.task, req.id), provenance: provenanceHere({ kind: 'local' }) } };
   } catch (err) {
     reply = { seq: req.seq, ok: false, message: err instanceof Error ? err.message : String(err) };
   }

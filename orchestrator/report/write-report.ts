@@ -11,6 +11,7 @@ import { csvLines } from './csv.js';
 import { reportFigures } from './figures.js';
 import { reportHtml } from './html.js';
 import type { LiveStatus } from './live-status.js';
+import { ProvenanceTally, provenanceHtml } from './provenance.js';
 import { renderPng } from './render-png.js';
 import { renderSvg } from './render-svg.js';
 
@@ -45,7 +46,8 @@ export async function writeReport(
   if (opts.lossN !== undefined && !manifest.spec.n.includes(opts.lossN)) {
     throw new UsageError(`--loss-n: the sweep has no N = ${opts.lossN}; choose one of ${manifest.spec.n.join(', ')}`);
   }
-  const cells = await readSweep(store, manifest);
+  const provenance = new ProvenanceTally();
+  const cells = await readSweep(store, manifest, { provenance });
   const analysis = analyze(manifest, cells);
   const failures = await store.getFailures(sweepId);
   const files = reportFiles(outDir);
@@ -67,6 +69,7 @@ export async function writeReport(
     }
     figures.push({ name: f.name, caption: f.caption, svg });
   }
-  await writeFileAtomic(paths.html, reportHtml({ analysis, figures, failures, partial: opts.partial ?? false, missing: missingByN(manifest.spec, cells), live: opts.live }));
+  await writeFileAtomic(paths.html, reportHtml({ analysis, figures, failures, partial: opts.partial ?? false, missing: missingByN(manifest.spec, cells), live: opts.live,
+    provenanceHtml: provenanceHtml(provenance) }));
   return { analysis, paths };
 }

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { FAILURE_KINDS } from '../executors/executor.js';
 import { canonicalJson } from '../../functions/trainer/ids.js';
 import { STORE_LAYOUT } from '../../functions/keys.js';
-import { DEFAULT_OPTIONS, TRAINER_VERSION } from '../../functions/trainer/task.js';
+import { TRAINER_VERSION } from '../../functions/trainer/task.js';
 import { describeIssue } from '../../functions/trainer/validation.js';
 import { checkPlanSize, sweepId } from '../plan/planner.js';
 import type { CanonicalSpec } from '../spec/spec-schema.js';
@@ -14,8 +14,13 @@ import { CorruptRecordError, StoreLayoutError } from './result-store.js';
 
 /** The manifest of a sweep: its spec, and what it ran with, sealed by a checksum over the rest. */
 export function buildManifest(spec: CanonicalSpec): Manifest {
-  const body = { layout: STORE_LAYOUT, sweepId: sweepId(spec), trainerVersion: TRAINER_VERSION, protocol: { ...DEFAULT_OPTIONS }, spec };
+  const body = { layout: STORE_LAYOUT, sweepId: sweepId(spec), trainerVersion: TRAINER_VERSION, protocol: protocolOf(spec), spec };
   return { ...body, checksum: checksumOf(body) };
+}
+
+/** The training options the sweep runs: each one's value, or its list where the sweep varies it. */
+function protocolOf(spec: CanonicalSpec): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(spec.options).map(([name, values]) => [name, values.length === 1 ? values[0] : values]));
 }
 
 /** sha256 of a manifest's canonical JSON without its checksum: any edit, labels too, is seen. */

@@ -9,7 +9,11 @@ export interface Manifest {
   layout: number;
   sweepId: string;
   trainerVersion: string;
-  /** The protocol's defaults at the time of the sweep, for the report. */
+  /**
+   * The training options the sweep ran, a value or (where it varies one) a list, for people reading
+   * the store. Manifests written before lambdastar recorded them hold the protocol's defaults here;
+   * the spec is what counts (the checksum covers either form, so both read back).
+   */
   protocol: Record<string, unknown>;
   /** The sweep's cells and λ follow from it; its name and description are those of the first run. */
   spec: CanonicalSpec;

@@ -3,6 +3,7 @@
  * every result object checked on the way, the first corrupt one named, never used.
  */
 import { SWEEP_ID } from '../../functions/keys.js';
+import type { TaskResult } from '../../functions/trainer/task.js';
 import { UsageError } from '../errors.js';
 import { planCells } from '../plan/planner.js';
 import type { Manifest, ResultStore, StoredEntry } from '../store/result-store.js';
@@ -57,30 +58,47 @@ export async function readIndex(store: ResultStore, cellIds: Iterable<string>, o
   return index;
 }
 
+/** What a stored result tells a collector: its λ and where it was produced. */
+type Held = Pick<TaskResult, 'trainerVersion' | 'provenance'> & { lambdas: readonly number[] };
+
+export interface ReadSweepOptions {
+  /** Told of each stored result that holds a point of the sweep, once (a `ProvenanceTally`). */
+  provenance?: { add(result: Pick<TaskResult, 'trainerVersion' | 'provenance'>): void };
+}
+
 /**
  * The sweep's cells, in plan order, each with the points its grid or search asked for. Read cell by
  * cell: points that other sweeps stored in the same cells are checked, then dropped, so memory
  * holds this sweep's points only (no object texts, no other sweeps' λ).
  */
-export async function readSweep(store: ResultStore, manifest: Manifest): Promise<SweepCell[]> {
+export async function readSweep(store: ResultStore, manifest: Manifest, opts: ReadSweepOptions = {}): Promise<SweepCell[]> {
   const cells = [...planCells(manifest.spec)];
   const byId = new Map(cells.map((c) => [c.id, c]));
   const done = new Map<string, SweepCell>();
   const corrupt: Corrupt[] = [];
-  let current: { id: string; index: PointIndex } | undefined;
+  let current: { id: string; index: PointIndex; held: Held[] } | undefined;
   const finish = () => {
     const planned = current && byId.get(current.id);
-    if (current && planned) done.set(current.id, sweepCell(manifest.spec, planned, current.index));
+    if (current && planned) {
+      const cell = sweepCell(manifest.spec, planned, current.index);
+      done.set(current.id, cell);
+      // Which λ the sweep asks depends on the cell's points (a search): known only now.
+      const asked = new Set(cell.points.map((p) => p.lambda));
+      for (const r of current.held) if (r.lambdas.some((l) => asked.has(l))) opts.provenance?.add(r);
+    }
     current = undefined;
   };
   // Entries arrive cell by cell (readCells yields each cell's objects together).
   for await (const e of store.readCells(cells.map((c) => c.id))) {
     if (current?.id !== e.cellId) {
       finish();
-      current = { id: e.cellId, index: new PointIndex({ keepSources: false }) };
+      current = { id: e.cellId, index: new PointIndex({ keepSources: false }), held: [] };
     }
     if (e.corrupt) corrupt.push(e);
-    else current.index.add(e.cellId, e.result, e.where);
+    else {
+      current.index.add(e.cellId, e.result, e.where);
+      if (opts.provenance) current.held.push({ lambdas: e.result.task.lambdas, trainerVersion: e.result.trainerVersion, provenance: e.result.provenance });
+    }
   }
   finish();
   if (corrupt.length > 0) throw new CorruptStoreError(corrupt);

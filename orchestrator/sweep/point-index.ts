@@ -3,6 +3,7 @@
  * point of its cell, whichever sweep trained it. Two results that disagree on a point are an
  * error: the trainer trains each λ independently of its batch-mates, so they must agree bit for bit.
  */
+import type { Provenance } from '../../functions/provenance.js';
 import type { LambdaMetrics, Task, TaskResult } from '../../functions/trainer/task.js';
 import { isDiverged } from '../../functions/trainer/task.js';
 
@@ -15,6 +16,8 @@ export interface PointSource {
   task: Task;
   digest: string;
   metrics: LambdaMetrics[];
+  /** Where it was produced; undefined for results stored before lambdastar recorded it. */
+  provenance?: Provenance;
 }
 
 export class PointConflictError extends Error {
@@ -55,7 +58,9 @@ export class PointIndex {
 
   /** Adds every λ of `result` (of cell `cellId`) as a point. */
   add(cellId: string, result: TaskResult, where: string): void {
-    if (this.opts.keepSources) this.sources.push({ where, taskId: result.taskId, cellId, task: result.task, digest: result.digest, metrics: result.metrics });
+    if (this.opts.keepSources) {
+      this.sources.push({ where, taskId: result.taskId, cellId, task: result.task, digest: result.digest, metrics: result.metrics, provenance: result.provenance });
+    }
     let points = this.cells.get(cellId);
     if (!points) this.cells.set(cellId, (points = new Map()));
     for (const metrics of result.metrics) {

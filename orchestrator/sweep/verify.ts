@@ -1,5 +1,6 @@
 /** Re-runs a sample of stored results with a local executor and compares digests bit for bit. */
 import pLimit from 'p-limit';
+import type { Provenance } from '../../functions/provenance.js';
 import { deriveRng } from '../../functions/trainer/rng.js';
 import type { LambdaMetrics } from '../../functions/trainer/task.js';
 import type { Executor } from '../executors/executor.js';
@@ -13,6 +14,10 @@ export interface Mismatch {
   localDigest: string | null;
   /** The first metric that differs, or the local error. */
   detail: string;
+  /** Where the stored result was produced; null when it predates provenance. */
+  storedProvenance: Provenance | null;
+  /** Where the local re-run was produced; null when it failed. */
+  localProvenance: Provenance | null;
 }
 
 export interface VerifyReport {
@@ -57,10 +62,12 @@ export async function verifySources(sources: readonly PointSource[], executor: E
     sources.map((s) =>
       limit(async () => {
         const [outcome] = await executor.runBatch([{ id: s.taskId, task: s.task }]);
+        const stored = { taskId: s.taskId, where: s.where, storedDigest: s.digest, storedProvenance: s.provenance ?? null };
         if (!outcome.ok) {
-          mismatches.push({ taskId: s.taskId, where: s.where, storedDigest: s.digest, localDigest: null, detail: outcome.message });
+          mismatches.push({ ...stored, localDigest: null, detail: outcome.message, localProvenance: null });
         } else if (outcome.result.digest !== s.digest) {
-          mismatches.push({ taskId: s.taskId, where: s.where, storedDigest: s.digest, localDigest: outcome.result.digest, detail: firstDifference(s.metrics, outcome.result.metrics) });
+          const { digest, metrics, provenance } = outcome.result;
+          mismatches.push({ ...stored, localDigest: digest, detail: firstDifference(s.metrics, metrics), localProvenance: provenance ?? null });
         } else matched++;
       }),
     ),

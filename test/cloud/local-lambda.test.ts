@@ -3,6 +3,8 @@
  * and scaling ramp (429), cold and warm execution environments, timeouts and out-of-memory kills,
  * payload limits, and the account and function reads, all through the real SDK client and handler.
  */
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { GetAccountSettingsCommand, GetFunctionConcurrencyCommand, GetFunctionConfigurationCommand, InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import type { InvokeCommandOutput } from '@aws-sdk/client-lambda';
 import { describe, expect, test } from 'vitest';
@@ -64,6 +66,18 @@ const a = tinyTask(1);
 const b = tinyTask(2);
 
 describe('the local Lambda endpoint', () => {
+  test('a result produced by the bundled handler records the Lambda function, memory, region and bundle that ran it', async () => {
+    await withLambda({ memoryMb: 512 }, async (_lambda, client) => {
+      const reply = payload(await invoke(client, event(a)));
+      if (!reply.ok) throw new Error(reply.message);
+      expect(reply.results[0].result.provenance).toMatchObject({
+        executor: { kind: 'lambda', functionName: 'lambdastar-local', functionVersion: '$LATEST', memoryMb: 512, region: 'us-east-1' },
+        bundle: { file: 'index.mjs', sha256: createHash('sha256').update(readFileSync('dist/trainer/index.mjs')).digest('hex') },
+        node: process.version,
+      });
+    });
+  });
+
   test('beyond the concurrency quota an invocation is refused at once with 429 TooManyRequestsException', async () => {
     await withLambda({ quota: 2 }, async (lambda, client) => {
       const { stall, release } = stallOn(a, 2);

@@ -252,7 +252,9 @@ export class LocalLambda extends EventEmitter {
     this.coldStarts++;
     const { env, timeoutMs, memoryMb } = this.options;
     const workerData = { handlerUrl: pathToFileURL(resolve('dist/trainer/index.mjs')).href, timeoutMs, memoryMb };
-    const environment = new Environment(workerData, { ...process.env, ...env }, memoryMb, (e) => {
+    // The variables Lambda's runtime sets, so results record a Lambda executor as deployed ones do.
+    const runtime = { AWS_LAMBDA_FUNCTION_NAME: 'lambdastar-local', AWS_LAMBDA_FUNCTION_VERSION: '$LATEST', AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(memoryMb ?? 1769), AWS_REGION: process.env.AWS_REGION ?? 'us-east-1' };
+    const environment = new Environment(workerData, { ...process.env, ...runtime, ...env }, memoryMb, (e) => {
       this.environments.delete(e);
       this.idle = this.idle.filter((i) => i !== e);
     });

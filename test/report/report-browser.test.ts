@@ -165,6 +165,14 @@ describe.skipIf(!chromium)('report.html in a browser (issue #10)', () => {
     expect(stars.length, `${stars.length} "λ*…" labels for ${titles.length} panels`).toBeGreaterThanOrEqual(titles.length);
   });
 
+  it('the provenance section says the local worker bundle produced every result', async () => {
+    const text = await pages.get(1400)!.evaluate(() => (globalThis as unknown as InPage).document.querySelector('#provenance')?.textContent ?? '');
+    expect(text, 'no <section id="provenance">').not.toBe('');
+    const results = analysis.points / SPEC.lambdas.length;
+    expect(text).toMatch(new RegExp(`One trainer bundle \\(pool-worker\\.mjs [0-9a-f]{12}\\) produced all ${results} results`));
+    expect(text).toContain(`Source 1 of 1: ${results} results`);
+  });
+
   it.each(WIDTHS)('at %i px the page fits its width: nothing overflows sideways', async (width) => {
     const o = await horizontalOverflow(pages.get(width)!);
     const detail = `scrollWidth ${o.scrollWidth} > clientWidth ${o.clientWidth}; past the right edge: ${o.offenders.join('; ') || 'none found'}`;

@@ -1,0 +1,74 @@
+/**
+ * Where and how a result was produced: the trainer bundle that ran it, Node, the platform, the
+ * executor (a local process or a Lambda function) and the time. Stored beside the numbers and
+ * outside their digest, so that results from different machines stay bit-comparable.
+ */
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { basename } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
+
+const nonEmpty = z.string().min(1);
+
+const executorSchema = z.discriminatedUnion('kind', [
+  z.strictObject({ kind: z.literal('local') }),
+  z.strictObject({
+    kind: z.literal('lambda'),
+    functionName: nonEmpty,
+    functionVersion: nonEmpty,
+    memoryMb: z.number().int().positive(),
+    region: nonEmpty,
+  }),
+]);
+
+/** A result's provenance as stored; checked strictly when a result carries one. */
+export const provenanceSchema = z.strictObject({
+  /** The file the trainer code was loaded from (its name) and the sha256 of its bytes. */
+  bundle: z.strictObject({ file: nonEmpty, sha256: z.string().regex(/^[0-9a-f]{64}$/) }),
+  node: nonEmpty,
+  platform: nonEmpty,
+  arch: nonEmpty,
+  executor: executorSchema,
+  /** When the result was produced (ISO 8601, UTC). */
+  at: z.iso.datetime(),
+});
+
+export type Provenance = z.infer<typeof provenanceSchema>;
+export type ExecutorInfo = Provenance['executor'];
+
+/** A Lambda variable the runtime always sets, or an error naming it (never a silent blank). */
+function lambdaVar(env: NodeJS.ProcessEnv, name: string): string {
+  const value = env[name];
+  if (!value) throw new Error(`${name} is not set, though AWS_LAMBDA_FUNCTION_NAME is: not a Lambda runtime lambdastar can describe`);
+  return value;
+}
+
+/** The executor this process runs as: the Lambda function its runtime variables name, else local. */
+export function executorFromEnv(env: NodeJS.ProcessEnv): ExecutorInfo {
+  const functionName = env.AWS_LAMBDA_FUNCTION_NAME;
+  if (!functionName) return { kind: 'local' };
+  const memory = lambdaVar(env, 'AWS_LAMBDA_FUNCTION_MEMORY_SIZE');
+  const memoryMb = Number(memory);
+  if (!Number.isInteger(memoryMb) || memoryMb <= 0) throw new Error(`AWS_LAMBDA_FUNCTION_MEMORY_SIZE: "${memory}" is not a whole number of MB`);
+  return { kind: 'lambda', functionName, functionVersion: lambdaVar(env, 'AWS_LAMBDA_FUNCTION_VERSION'), memoryMb, region: lambdaVar(env, 'AWS_REGION') };
+}
+
+let bundle: Provenance['bundle'] | undefined;
+
+/**
+ * The running bundle: esbuild writes ESM bundles, so this module's URL is the bundle's own file
+ * (dist/pool-worker.mjs, dist/cli.mjs, the Lambda's index.mjs). Hashed once per process or worker.
+ */
+function runningBundle(): Provenance['bundle'] {
+  if (!bundle) {
+    const file = fileURLToPath(import.meta.url);
+    bundle = { file: basename(file), sha256: createHash('sha256').update(readFileSync(file)).digest('hex') };
+  }
+  return bundle;
+}
+
+/** The provenance of a result produced now, in this process, by `executor`. */
+export function provenanceHere(executor: ExecutorInfo, at: Date = new Date()): Provenance {
+  return { bundle: runningBundle(), node: process.version, platform: process.platform, arch: process.arch, executor, at: at.toISOString() };
+}
