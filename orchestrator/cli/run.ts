@@ -1,7 +1,7 @@
 /** `lambdastar run`: train the sweep's missing points (resuming), then write and summarize the report. */
 import type { Command } from 'commander';
 import { Option } from 'commander';
-import { defaultReportFolder } from '../../functions/keys.js';
+import { defaultReportFolder, reportFiles } from '../../functions/keys.js';
 import { makeLambdaClient } from '../aws/clients.js';
 import { readFunctionFacts } from '../aws/function-limits.js';
 import { Budget } from '../cost/budget.js';
@@ -17,11 +17,13 @@ import { timeoutProblem } from '../plan/fits-timeout.js';
 import type { PlannedTask } from '../plan/planner.js';
 import { sweepId } from '../plan/planner.js';
 import { failureClasses } from '../report/html.js';
+import { LiveReport } from '../report/live-report.js';
 import { summaryLines } from '../report/text-summary.js';
 import { writeReport } from '../report/write-report.js';
-import { progressFor } from '../sweep/progress.js';
+import { progressFor, teeProgress } from '../sweep/progress.js';
 import type { RoundInfo, SweepSummary } from '../sweep/run-sweep.js';
 import { runSweep } from '../sweep/run-sweep.js';
+import { realClock } from '../time/clock.js';
 import type { CloudFlags } from './cloud-flags.js';
 import { addLambdaOptions, addStoreOptions, functionName, openStoreFromFlags, regionOf, storeLocation } from './cloud-flags.js';
 import { watchInterrupts } from './interrupt.js';
@@ -39,6 +41,8 @@ interface RunFlags extends CloudFlags {
   invocationTimeout: number;
   out?: string;
   report: boolean;
+  reportEvery: number;
+  png?: boolean;
   progress: boolean;
   json?: boolean;
   maxCost?: number;
@@ -121,6 +125,8 @@ export function registerRun(program: Command): void {
     .option('--invocation-timeout <s>', 'lambda: give up on an invocation after this many seconds (at least the function\'s timeout + 60)', positiveInt('--invocation-timeout'), 960)
     .option('--out <dir>', 'report folder (default: <store>/sweeps/<sweep id>/report, or ./lambdastar-reports/<sweep id> for S3)')
     .option('--no-report', 'skip writing the report')
+    .option('--report-every <s>', 'rewrite the report (marked partial) at most this often while the run goes on; longer when writing it takes long', positiveNumber('--report-every', '5 or 0.5'), 5)
+    .option('--png', 'also write each figure of the final report as a 300 dpi PNG')
     .option('--no-progress', 'no progress bar or lines')
     .option('--json', 'print a JSON summary instead of text')
     .option('--max-cost <dollars>', 'lambda: start no invocation once billed plus in-flight cost would pass this; the run stops, resumable', positiveNumber('--max-cost', '5 or 0.25'));
@@ -181,9 +187,25 @@ export function registerRun(program: Command): void {
     const interrupt = watchInterrupts(process.stderr);
     try {
       const progress = progressFor(process.stderr, flags.progress && !flags.json, undefined, executor.pace && (() => executor.pace?.()));
+      // The report rewritten while the run goes on (marked partial), with the cost so far on Lambda.
+      const live = reportDir === undefined ? undefined : new LiveReport({
+        clock: realClock,
+        everyMs: flags.reportEvery * 1000,
+        dollars: pricer && (() => billedUsage(executor, fn)?.usage.billedDollars),
+        write: async (status) => {
+          await writeReport(store, sweepId(spec), reportDir, { live: status, partial: true });
+        },
+        onError: (err) => process.stderr.write(
+          `report: could not rewrite it while running (${err instanceof Error ? err.message : String(err)}); the run goes on, and the report is written at its end\n`,
+        ),
+      });
       let left: string | undefined;
-      if (!flags.json) process.stdout.write(`sweep ${sweepId(spec)} (${spec.name ?? 'custom spec'}) → ${location}\n`);
+      if (!flags.json) {
+        process.stdout.write(`sweep ${sweepId(spec)} (${spec.name ?? 'custom spec'}) → ${location}\n`);
+        if (reportDir !== undefined) process.stdout.write(`report (rewritten as the run goes on): ${reportFiles(reportDir).html}\n`);
+      }
       let summary: SweepSummary;
+      let crashed = false;
       try {
         summary = await runSweep({
           spec,
@@ -191,7 +213,7 @@ export function registerRun(program: Command): void {
           executor,
           maxAttempts: flags.maxAttempts ?? (lambda ? 3 : 2),
           signal: AbortSignal.any([interrupt.signal, budgetStop.signal]),
-          progress,
+          progress: teeProgress(progress, live),
           onStopped: pricer && ((unfinished) => {
             if (!budget?.reached) return;
             const e = pricer.estimate(unfinished);
@@ -203,8 +225,15 @@ export function registerRun(program: Command): void {
             if (!flags.json) process.stderr.write(`${line}\n`);
           }),
         });
+      } catch (err) {
+        crashed = true;
+        throw err;
       } finally {
+        // A live write still in progress must not land after the final report.
+        await live?.close();
         await executor.close();
+        // The last live page must not say "running" (and reload) forever; the run's own error is what is reported.
+        if (crashed && live && reportDir !== undefined) await writeReport(store, sweepId(spec), reportDir, { partial: true }).catch(() => undefined);
       }
       const lines = [summaryLine(summary)];
       if (summary.failed.length > 0) lines.push(failureClasses(summary.failed));
@@ -218,7 +247,7 @@ export function registerRun(program: Command): void {
       }
       let analysis;
       if (reportDir !== undefined) {
-        ({ analysis } = await writeReport(store, summary.sweepId, reportDir, { partial: summary.aborted }));
+        ({ analysis } = await writeReport(store, summary.sweepId, reportDir, { partial: summary.aborted, png: flags.png }));
         lines.push(...summaryLines(analysis), `report: ${reportDir}/report.html`);
       }
       if (summary.aborted) {

@@ -90,3 +90,14 @@ class LineProgress implements ProgressSink {
 
   finish(): void {}
 }
+
+/** One sink that passes every event to each of `sinks` (the terminal's and the live report's); undefined when none is given. */
+export function teeProgress(...sinks: (ProgressSink | undefined)[]): ProgressSink | undefined {
+  const all = sinks.filter((s): s is ProgressSink => s !== undefined);
+  if (all.length <= 1) return all[0];
+  return {
+    round: (info) => all.forEach((s) => s.round(info)),
+    tick: (points, ok) => all.forEach((s) => s.tick(points, ok)),
+    finish: () => all.forEach((s) => s.finish()),
+  };
+}
