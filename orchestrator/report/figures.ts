@@ -113,7 +113,8 @@ function starPanel(all: readonly GroupAnalysis[], groups: readonly GroupAnalysis
       x: xN,
       y: y('lambdaStar'),
       color: colour,
-      shape: { field: 'flag', type: 'nominal', title: null, scale: { domain: flags, range: flags.map((f) => SHAPES[f]) }, legend: { orient: 'bottom', labelLimit: 0 } },
+      // Shapes are explained only when some point is on an edge or bound.
+      shape: { field: 'flag', type: 'nominal', title: null, scale: { domain: flags, range: flags.map((f) => SHAPES[f]) }, legend: flags.length > 1 ? { orient: 'bottom', labelLimit: 0 } : null },
       tooltip: [{ field: 'n' }, { field: 'lambdaStar', format: '.3e' }, { field: 'seeds' }, { field: 'edges', title: 'seeds on an edge' }, { field: 'bounds', title: 'seeds at a bound' }],
     },
   });
