@@ -1,13 +1,6 @@
 /** The `lambdastar` command line: plan, run, status, report, task, verify, predict, migrate. */
 import { Command, CommanderError } from 'commander';
-import { registerMigrate } from './cli/migrate.js';
-import { registerPlan } from './cli/plan.js';
-import { registerPredict } from './cli/predict.js';
-import { registerReport } from './cli/report.js';
-import { registerRun } from './cli/run.js';
-import { registerStatus } from './cli/status.js';
-import { registerTask } from './cli/task.js';
-import { registerVerify } from './cli/verify.js';
+import { registerCommands } from './cli/commands.js';
 import { EXIT, exitCodeOf } from './errors.js';
 import { packageVersion } from './paths.js';
 
@@ -25,14 +18,7 @@ const program = new Command()
   .configureOutput({ outputError: (message, write) => write(`${message.trim().replace(/^error: /, 'lambdastar: ').replace(/\s*\n\s*/g, ' ')}\n`) })
   .exitOverride();
 
-registerPlan(program);
-registerRun(program);
-registerStatus(program);
-registerReport(program);
-registerTask(program);
-registerVerify(program);
-registerPredict(program);
-registerMigrate(program);
+registerCommands(program);
 for (const c of program.commands) c.exitOverride();
 
 try {

@@ -11,6 +11,8 @@ await Promise.all([
   // The Lambda bundle: the SDK stays external (the Node.js runtime ships it), zod is bundled.
   build({ ...common, target: `node${nodeMajor}`, entryPoints: ['functions/handler.ts'], outfile: 'dist/trainer/index.mjs', external: ['@aws-sdk/*'] }),
   // Local entry points resolve their dependencies from node_modules.
-  build({ ...common, entryPoints: ['orchestrator/cli.ts'], outfile: 'dist/cli.mjs', packages: 'external' }),
+  // The CLI is split: each command's code is a chunk loaded when the command runs, so `--help`
+  // starts without the AWS SDK, vega or zod.
+  build({ ...common, entryPoints: { cli: 'orchestrator/cli.ts' }, outdir: 'dist', splitting: true, chunkNames: 'cli-chunks/[name]-[hash]', outExtension: { '.js': '.mjs' }, packages: 'external' }),
   build({ ...common, entryPoints: ['orchestrator/executors/pool-worker.ts'], outfile: 'dist/pool-worker.mjs', packages: 'external' }),
 ]);

@@ -1,11 +1,8 @@
-/** The cloud options shared by plan, run, status, report and verify, and how they resolve. */
+/** The cloud options shared by plan, run, status, report and verify, and how they resolve (without loading the AWS SDK). */
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { Option } from 'commander';
 import type { Architecture } from '../cost/cost-model.js';
-import { openS3Store } from '../store/open-s3-store.js';
-import { openStore } from '../store/open-store.js';
-import type { ResultStore } from '../store/result-store.js';
 import { UsageError } from '../errors.js';
 import { DEFAULT_STORE, positiveInt } from './options.js';
 
@@ -70,10 +67,4 @@ export function functionName(flags: Pick<CloudFlags, 'function' | 'stackOutputs'
   const name = flags.function ?? (flags.stackOutputs ? readStackOutputs(flags.stackOutputs).FunctionName : undefined);
   if (!name) throw new UsageError('--function: --backend lambda needs the trainer function: --function NAME|ARN or --stack-outputs FILE');
   return name;
-}
-
-/** The result store the flags point at; S3 through the standard chain and endpoint variables. */
-export function openStoreFromFlags(flags: Pick<CloudFlags, 'store' | 'stackOutputs' | 'region'>, maxSockets = 64): ResultStore {
-  const location = storeLocation(flags);
-  return openStore(location, { openS3: (bucket, prefix, loc) => openS3Store(bucket, prefix, loc, { region: regionOf(flags), maxSockets }) });
 }

@@ -1,6 +1,5 @@
 /** `lambdastar plan`: what a sweep will train and cost, before anything runs. */
 import { availableParallelism } from 'node:os';
-import type { Command } from 'commander';
 import { calibrate } from '../cost/calibrate.js';
 import type { Architecture, Calibration, CostEstimate } from '../cost/cost-model.js';
 import { estimateCost, taskSeconds } from '../cost/cost-model.js';
@@ -11,11 +10,8 @@ import { cellCount, optionVariants, sweepId } from '../plan/planner.js';
 import { boundTasks, lambdasPerCell, workRange } from '../plan/work.js';
 import type { CanonicalSpec } from '../spec/spec-schema.js';
 import { UsageError } from '../errors.js';
-import { DEFAULT_TARGET_SECONDS } from '../executors/lambda-executor.js';
 import { timeoutProblem } from '../plan/fits-timeout.js';
-import { addLambdaOptions } from './cloud-flags.js';
-import { positiveInt, positiveNumber } from './options.js';
-import { loadSpec, PRESET_HELP } from './spec-input.js';
+import { loadSpec } from './spec-input.js';
 
 interface Range<T> {
   /** Lower bound: the grid, or the start grid of every adaptive search. */
@@ -120,7 +116,7 @@ function planLines(s: PlanSummary): string[] {
   return lines;
 }
 
-interface PlanFlags {
+export interface PlanFlags {
   preset?: string;
   spec?: string;
   json?: boolean;
@@ -132,36 +128,24 @@ interface PlanFlags {
   functionTimeout: number;
 }
 
-export function registerPlan(program: Command): void {
-  const cmd = program
-    .command('plan')
-    .description('show the cells and points a sweep will train and what it will cost, without running anything')
-    .option('--preset <name>', PRESET_HELP)
-    .option('--spec <file>', 'a sweep spec (JSON)')
-    .option('--concurrency <n>', 'Lambda invocations at once, for the wall-time estimate', positiveInt('--concurrency'), 256)
-    .option('--target-seconds <s>', 'pack tasks into invocations of about this many seconds', positiveInt('--target-seconds'), DEFAULT_TARGET_SECONDS)
-    .option('--max-cost <dollars>', 'warn when the Lambda estimate passes this budget (as `run --max-cost` would stop)', positiveNumber('--max-cost', '5 or 0.25'))
-    .option('--function-timeout <s>', 'the function\'s timeout: a task predicted not to fit is refused (the stack\'s default is 900)', positiveInt('--function-timeout', 900), 900)
-    .option('--json', 'print JSON');
-  addLambdaOptions(cmd).action((flags: PlanFlags) => {
-    const spec = loadSpec(flags);
-    const calibration = calibrate();
-    const problem = timeoutProblem(spec, (t) => taskSeconds(t, calibration, flags.memory), flags.functionTimeout);
-    if (problem) throw new UsageError(`${flags.spec !== undefined ? '--spec' : '--preset'}: ${problem}`);
-    const s = planSummary(spec, { memoryMb: flags.memory, architecture: flags.arch, concurrency: flags.concurrency, targetSeconds: flags.targetSeconds }, calibration);
-    const overBudget = flags.maxCost !== undefined && s.lambda.max.totalDollars > flags.maxCost;
-    if (flags.json) {
-      process.stdout.write(`${JSON.stringify({ ...s, ...(flags.maxCost !== undefined ? { maxCost: flags.maxCost, overBudget } : {}) }, null, 2)}\n`);
-      return;
-    }
-    const lines = planLines(s);
-    if (overBudget) {
-      const certain = s.lambda.min.totalDollars > (flags.maxCost ?? 0);
-      lines.push(
-        `warning: the Lambda estimate ${range(s.lambda, (c) => money(c.totalDollars))} ${certain ? 'passes' : 'may pass'} --max-cost ${money(flags.maxCost ?? 0)}: ` +
-          '`run --max-cost` will stop there (resumable); raise it, or plan fewer cells',
-      );
-    }
-    process.stdout.write(`${lines.join('\n')}\n`);
-  });
+export async function planCommand(flags: PlanFlags): Promise<void> {
+  const spec = loadSpec(flags);
+  const calibration = calibrate();
+  const problem = timeoutProblem(spec, (t) => taskSeconds(t, calibration, flags.memory), flags.functionTimeout);
+  if (problem) throw new UsageError(`${flags.spec !== undefined ? '--spec' : '--preset'}: ${problem}`);
+  const s = planSummary(spec, { memoryMb: flags.memory, architecture: flags.arch, concurrency: flags.concurrency, targetSeconds: flags.targetSeconds }, calibration);
+  const overBudget = flags.maxCost !== undefined && s.lambda.max.totalDollars > flags.maxCost;
+  if (flags.json) {
+    process.stdout.write(`${JSON.stringify({ ...s, ...(flags.maxCost !== undefined ? { maxCost: flags.maxCost, overBudget } : {}) }, null, 2)}\n`);
+    return;
+  }
+  const lines = planLines(s);
+  if (overBudget) {
+    const certain = s.lambda.min.totalDollars > (flags.maxCost ?? 0);
+    lines.push(
+      `warning: the Lambda estimate ${range(s.lambda, (c) => money(c.totalDollars))} ${certain ? 'passes' : 'may pass'} --max-cost ${money(flags.maxCost ?? 0)}: ` +
+        '`run --max-cost` will stop there (resumable); raise it, or plan fewer cells',
+    );
+  }
+  process.stdout.write(`${lines.join('\n')}\n`);
 }

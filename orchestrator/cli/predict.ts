@@ -1,15 +1,12 @@
 /** `lambdastar predict`: λ* for a new N from a stored sweep, with a 95 % prediction interval. */
-import type { Command } from 'commander';
-import { Option } from 'commander';
 import { analyze } from '../analysis/analyze.js';
 import { pickGroup, predictLambdaStar } from '../analysis/predict.js';
 import { loadManifest, readSweep } from '../sweep/load-sweep.js';
 import type { CloudFlags } from './cloud-flags.js';
-import { addStoreOptions, openStoreFromFlags } from './cloud-flags.js';
-import { number, positiveInt } from './options.js';
+import { openStoreFromFlags } from './open-store-from-flags.js';
 import { resolveSweep } from './resolve-sweep.js';
 
-interface PredictFlags extends Pick<CloudFlags, 'store' | 'stackOutputs' | 'region'> {
+export interface PredictFlags extends Pick<CloudFlags, 'store' | 'stackOutputs' | 'region'> {
   sweep?: string;
   n: number;
   reg?: string;
@@ -20,34 +17,23 @@ interface PredictFlags extends Pick<CloudFlags, 'store' | 'stackOutputs' | 'regi
 
 const e = (v: number) => v.toExponential(2);
 
-export function registerPredict(program: Command): void {
-  const cmd = program
-    .command('predict')
-    .description('predict λ* at a new N from the power law λ* = C·N^slope fitted to a stored sweep')
-    .requiredOption('--n <N>', 'the number of training patterns to predict λ* for', positiveInt('--n'))
-    .option('--sweep <id>', 'the sweep id (default: the only sweep in the store)')
-    .addOption(new Option('--reg <reg>', 'which regularizer (default: the only one in the sweep)').choices(['l1', 'l2']))
-    .option('--init-factor <f>', 'which init factor (default: the only one in the sweep)', number('--init-factor'))
-    .option('--exclude-edges', 'leave out N where half or more of the seeds sit on an edge of their evaluated λ')
-    .option('--json', 'print JSON');
-  addStoreOptions(cmd).action(async (flags: PredictFlags) => {
-    const store = openStoreFromFlags(flags);
-    const id = await resolveSweep(store, flags.sweep);
-    const manifest = await loadManifest(store, id);
-    const analysis = analyze(manifest, await readSweep(store, manifest));
-    const p = predictLambdaStar(pickGroup(analysis, flags.reg, flags.initFactor), flags.n, flags.excludeEdges);
-    if (flags.json) {
-      process.stdout.write(`${JSON.stringify(p, null, 2)}\n`);
-      return;
-    }
-    const s = p.fit.slope;
-    const lines = [
-      `predicted λ* at N = ${p.n} (${p.group}): ${e(p.lambdaStar)}, 95 % prediction interval [${e(p.interval[0])}, ${e(p.interval[1])}]`,
-      `fit: λ* = ${e(p.fit.c)} · N^${s.value.toFixed(3)}` +
-        (s.ci95 ? ` (slope 95 % CI [${s.ci95[0].toFixed(3)}, ${s.ci95[1].toFixed(3)}])` : '') +
-        ` over N = ${p.fit.fittedN.join(', ')}`,
-    ];
-    if (p.warning) lines.push(`warning: ${p.warning}`);
-    process.stdout.write(`${lines.join('\n')}\n`);
-  });
+export async function predictCommand(flags: PredictFlags): Promise<void> {
+  const store = await openStoreFromFlags(flags);
+  const id = await resolveSweep(store, flags.sweep);
+  const manifest = await loadManifest(store, id);
+  const analysis = analyze(manifest, await readSweep(store, manifest));
+  const p = predictLambdaStar(pickGroup(analysis, flags.reg, flags.initFactor), flags.n, flags.excludeEdges);
+  if (flags.json) {
+    process.stdout.write(`${JSON.stringify(p, null, 2)}\n`);
+    return;
+  }
+  const s = p.fit.slope;
+  const lines = [
+    `predicted λ* at N = ${p.n} (${p.group}): ${e(p.lambdaStar)}, 95 % prediction interval [${e(p.interval[0])}, ${e(p.interval[1])}]`,
+    `fit: λ* = ${e(p.fit.c)} · N^${s.value.toFixed(3)}` +
+      (s.ci95 ? ` (slope 95 % CI [${s.ci95[0].toFixed(3)}, ${s.ci95[1].toFixed(3)}])` : '') +
+      ` over N = ${p.fit.fittedN.join(', ')}`,
+  ];
+  if (p.warning) lines.push(`warning: ${p.warning}`);
+  process.stdout.write(`${lines.join('\n')}\n`);
 }

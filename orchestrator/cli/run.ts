@@ -1,6 +1,4 @@
 /** `lambdastar run`: train the sweep's missing points (resuming), then write and summarize the report. */
-import type { Command } from 'commander';
-import { Option } from 'commander';
 import { defaultReportFolder, reportFiles } from '../../functions/keys.js';
 import { makeLambdaClient } from '../aws/clients.js';
 import { readFunctionFacts } from '../aws/function-limits.js';
@@ -11,7 +9,6 @@ import { estimateCost, lambdaDollars, PRICES, taskSeconds } from '../cost/cost-m
 import { EXIT, UsageError } from '../errors.js';
 import type { Executor } from '../executors/executor.js';
 import { FAILURE_KINDS } from '../executors/executor.js';
-import { DEFAULT_TARGET_SECONDS } from '../executors/lambda-executor.js';
 import { openExecutor } from '../executors/open-executor.js';
 import { timeoutProblem } from '../plan/fits-timeout.js';
 import type { PlannedTask } from '../plan/planner.js';
@@ -25,13 +22,13 @@ import type { RoundInfo, SweepSummary } from '../sweep/run-sweep.js';
 import { runSweep } from '../sweep/run-sweep.js';
 import { realClock } from '../time/clock.js';
 import type { CloudFlags } from './cloud-flags.js';
-import { addLambdaOptions, addStoreOptions, functionName, openStoreFromFlags, regionOf, storeLocation } from './cloud-flags.js';
+import { openStoreFromFlags } from './open-store-from-flags.js';
+import { functionName, regionOf, storeLocation } from './cloud-flags.js';
 import { watchInterrupts } from './interrupt.js';
 import { checkOutFolder } from './out-folder.js';
-import { positiveInt, positiveNumber } from './options.js';
-import { loadSpec, PRESET_HELP } from './spec-input.js';
+import { loadSpec } from './spec-input.js';
 
-interface RunFlags extends CloudFlags {
+export interface RunFlags extends CloudFlags {
   preset?: string;
   spec?: string;
   backend: string;
@@ -112,156 +109,137 @@ export function summaryLine(s: SweepSummary): string {
   );
 }
 
-export function registerRun(program: Command): void {
-  const cmd = program
-    .command('run')
-    .description('run a sweep: train the points not yet stored (adaptive searches round by round), then write its report')
-    .option('--preset <name>', PRESET_HELP)
-    .option('--spec <file>', 'a sweep spec (JSON)')
-    .addOption(new Option('--backend <name>', 'where tasks run').choices(['local', 'lambda']).default('local'))
-    .option('--concurrency <n>', 'tasks (local; default: the cores) or invocations (lambda; default 256) at once', positiveInt('--concurrency'))
-    .option('--max-attempts <n>', 'attempts per task before it is recorded as failed (default 2 local, 3 lambda)', positiveInt('--max-attempts'))
-    .option('--target-seconds <s>', 'lambda: pack tasks into invocations of about this many seconds', positiveInt('--target-seconds'), DEFAULT_TARGET_SECONDS)
-    .option('--invocation-timeout <s>', 'lambda: give up on an invocation after this many seconds (at least the function\'s timeout + 60)', positiveInt('--invocation-timeout'), 960)
-    .option('--out <dir>', 'report folder (default: <store>/sweeps/<sweep id>/report, or ./lambdastar-reports/<sweep id> for S3)')
-    .option('--no-report', 'skip writing the report')
-    .option('--report-every <s>', 'rewrite the report (marked partial) at most this often while the run goes on; longer when writing it takes long', positiveNumber('--report-every', '5 or 0.5'), 5)
-    .option('--png', 'also write each figure of the final report as a 300 dpi PNG')
-    .option('--no-progress', 'no progress bar or lines')
-    .option('--json', 'print a JSON summary instead of text')
-    .option('--max-cost <dollars>', 'lambda: start no invocation once billed plus in-flight cost would pass this; the run stops, resumable', positiveNumber('--max-cost', '5 or 0.25'));
-  addLambdaOptions(addStoreOptions(cmd)).action(async (flags: RunFlags) => {
-    const spec = loadSpec(flags);
-    const lambda = flags.backend === 'lambda';
-    const store = openStoreFromFlags(flags, lambda ? 128 : 64);
-    const location = storeLocation(flags);
-    let pricer: RoundPricer | undefined;
-    let executor: Executor;
-    let fn = { memoryMb: flags.memory, architecture: flags.arch };
-    const budgetStop = new AbortController();
-    let budget: Budget | undefined;
-    if (lambda) {
-      const calibration = calibrate();
-      const name = functionName(flags);
-      const region = regionOf(flags);
-      // Read-only: what the account and the function allow, before anything is written.
-      const facts = await readFunctionFacts(makeLambdaClient({ region, maxAttempts: 3 }), name, flags.concurrency ?? 256);
-      for (const line of facts.lines) process.stderr.write(`${line}\n`);
-      fn = { memoryMb: facts.memoryMb ?? flags.memory, architecture: facts.architecture ?? flags.arch };
-      const problem = timeoutProblem(spec, (t) => taskSeconds(t, calibration, fn.memoryMb), facts.timeoutSeconds ?? LAMBDA_MAX_TIMEOUT_S);
-      if (problem) throw new UsageError(`${flags.spec !== undefined ? '--spec' : '--preset'}: ${problem}`);
-      if (flags.maxCost !== undefined) budget = new Budget(flags.maxCost, () => budgetStop.abort());
-      // Waiting less than the function may run would abandon invocations that are only slow.
-      const fnTimeout = facts.timeoutSeconds ?? LAMBDA_MAX_TIMEOUT_S;
-      let invocationTimeout = flags.invocationTimeout;
-      if (invocationTimeout < fnTimeout + INVOCATION_MARGIN_S) {
-        invocationTimeout = fnTimeout + INVOCATION_MARGIN_S;
-        process.stderr.write(`lambda: --invocation-timeout raised to ${invocationTimeout} s: the function may run ${fnTimeout} s\n`);
-      }
-      executor = openExecutor({
-        backend: 'lambda',
-        concurrency: facts.concurrency,
-        lambda: {
-          functionName: name,
-          region,
-          ...fn,
-          timeoutSeconds: facts.timeoutSeconds,
-          calibration,
-          budget,
-          target: store.remoteTarget(),
-          targetSeconds: flags.targetSeconds,
-          invocationTimeoutMs: invocationTimeout * 1000,
-        },
-      });
-      pricer = new RoundPricer(executor, calibration, fn);
-    } else {
-      if (flags.function !== undefined) throw new UsageError('--function: only with --backend lambda; add --backend lambda, or drop --function');
-      if (flags.maxCost !== undefined) throw new UsageError('--max-cost: only with --backend lambda (a local run costs nothing); drop --max-cost');
-      executor = openExecutor({ backend: flags.backend, concurrency: flags.concurrency });
+export async function runCommand(flags: RunFlags): Promise<void> {
+  const spec = loadSpec(flags);
+  const lambda = flags.backend === 'lambda';
+  const store = await openStoreFromFlags(flags, lambda ? 128 : 64);
+  const location = storeLocation(flags);
+  let pricer: RoundPricer | undefined;
+  let executor: Executor;
+  let fn = { memoryMb: flags.memory, architecture: flags.arch };
+  const budgetStop = new AbortController();
+  let budget: Budget | undefined;
+  if (lambda) {
+    const calibration = calibrate();
+    const name = functionName(flags);
+    const region = regionOf(flags);
+    // Read-only: what the account and the function allow, before anything is written.
+    const facts = await readFunctionFacts(makeLambdaClient({ region, maxAttempts: 3 }), name, flags.concurrency ?? 256);
+    for (const line of facts.lines) process.stderr.write(`${line}\n`);
+    fn = { memoryMb: facts.memoryMb ?? flags.memory, architecture: facts.architecture ?? flags.arch };
+    const problem = timeoutProblem(spec, (t) => taskSeconds(t, calibration, fn.memoryMb), facts.timeoutSeconds ?? LAMBDA_MAX_TIMEOUT_S);
+    if (problem) throw new UsageError(`${flags.spec !== undefined ? '--spec' : '--preset'}: ${problem}`);
+    if (flags.maxCost !== undefined) budget = new Budget(flags.maxCost, () => budgetStop.abort());
+    // Waiting less than the function may run would abandon invocations that are only slow.
+    const fnTimeout = facts.timeoutSeconds ?? LAMBDA_MAX_TIMEOUT_S;
+    let invocationTimeout = flags.invocationTimeout;
+    if (invocationTimeout < fnTimeout + INVOCATION_MARGIN_S) {
+      invocationTimeout = fnTimeout + INVOCATION_MARGIN_S;
+      process.stderr.write(`lambda: --invocation-timeout raised to ${invocationTimeout} s: the function may run ${fnTimeout} s\n`);
     }
-    const reportDir = flags.report ? (flags.out ?? defaultReportFolder(location, sweepId(spec))) : undefined;
-    // Everything the run will write is checked before anything is: the store and the report folder.
-    await store.checkWritable();
-    if (reportDir !== undefined) await checkOutFolder(reportDir);
-    // Watched until the command ends: a second Ctrl-C while the report is written ends at once too.
-    const interrupt = watchInterrupts(process.stderr);
+    executor = openExecutor({
+      backend: 'lambda',
+      concurrency: facts.concurrency,
+      lambda: {
+        functionName: name,
+        region,
+        ...fn,
+        timeoutSeconds: facts.timeoutSeconds,
+        calibration,
+        budget,
+        target: store.remoteTarget(),
+        targetSeconds: flags.targetSeconds,
+        invocationTimeoutMs: invocationTimeout * 1000,
+      },
+    });
+    pricer = new RoundPricer(executor, calibration, fn);
+  } else {
+    if (flags.function !== undefined) throw new UsageError('--function: only with --backend lambda; add --backend lambda, or drop --function');
+    if (flags.maxCost !== undefined) throw new UsageError('--max-cost: only with --backend lambda (a local run costs nothing); drop --max-cost');
+    executor = openExecutor({ backend: flags.backend, concurrency: flags.concurrency });
+  }
+  const reportDir = flags.report ? (flags.out ?? defaultReportFolder(location, sweepId(spec))) : undefined;
+  // Everything the run will write is checked before anything is: the store and the report folder.
+  await store.checkWritable();
+  if (reportDir !== undefined) await checkOutFolder(reportDir);
+  // Watched until the command ends: a second Ctrl-C while the report is written ends at once too.
+  const interrupt = watchInterrupts(process.stderr);
+  try {
+    const progress = progressFor(process.stderr, flags.progress && !flags.json, undefined, executor.pace && (() => executor.pace?.()));
+    // The report rewritten while the run goes on (marked partial), with the cost so far on Lambda.
+    const live = reportDir === undefined ? undefined : new LiveReport({
+      clock: realClock,
+      everyMs: flags.reportEvery * 1000,
+      dollars: pricer && (() => billedUsage(executor, fn)?.usage.billedDollars),
+      write: async (status) => {
+        await writeReport(store, sweepId(spec), reportDir, { live: status, partial: true });
+      },
+      onError: (err) => process.stderr.write(
+        `report: could not rewrite it while running (${err instanceof Error ? err.message : String(err)}); the run goes on, and the report is written at its end\n`,
+      ),
+    });
+    let left: string | undefined;
+    if (!flags.json) {
+      process.stdout.write(`sweep ${sweepId(spec)} (${spec.name ?? 'custom spec'}) → ${location}\n`);
+      if (reportDir !== undefined) process.stdout.write(`report (rewritten as the run goes on): ${reportFiles(reportDir).html}\n`);
+    }
+    let summary: SweepSummary;
+    let crashed = false;
     try {
-      const progress = progressFor(process.stderr, flags.progress && !flags.json, undefined, executor.pace && (() => executor.pace?.()));
-      // The report rewritten while the run goes on (marked partial), with the cost so far on Lambda.
-      const live = reportDir === undefined ? undefined : new LiveReport({
-        clock: realClock,
-        everyMs: flags.reportEvery * 1000,
-        dollars: pricer && (() => billedUsage(executor, fn)?.usage.billedDollars),
-        write: async (status) => {
-          await writeReport(store, sweepId(spec), reportDir, { live: status, partial: true });
-        },
-        onError: (err) => process.stderr.write(
-          `report: could not rewrite it while running (${err instanceof Error ? err.message : String(err)}); the run goes on, and the report is written at its end\n`,
-        ),
+      summary = await runSweep({
+        spec,
+        store,
+        executor,
+        maxAttempts: flags.maxAttempts ?? (lambda ? 3 : 2),
+        signal: AbortSignal.any([interrupt.signal, budgetStop.signal]),
+        progress: teeProgress(progress, live),
+        onStopped: pricer && ((unfinished) => {
+          if (!budget?.reached) return;
+          const e = pricer.estimate(unfinished);
+          const points = unfinished.reduce((n, t) => n + t.task.lambdas.length, 0);
+          left = `${unfinished.length} tasks (${points} points) of this round, predicted ≈ $${e.dollars.toFixed(4)}`;
+        }),
+        onRound: pricer && ((info, tasks) => {
+          const line = pricer.price(info, tasks);
+          if (!flags.json) process.stderr.write(`${line}\n`);
+        }),
       });
-      let left: string | undefined;
-      if (!flags.json) {
-        process.stdout.write(`sweep ${sweepId(spec)} (${spec.name ?? 'custom spec'}) → ${location}\n`);
-        if (reportDir !== undefined) process.stdout.write(`report (rewritten as the run goes on): ${reportFiles(reportDir).html}\n`);
-      }
-      let summary: SweepSummary;
-      let crashed = false;
-      try {
-        summary = await runSweep({
-          spec,
-          store,
-          executor,
-          maxAttempts: flags.maxAttempts ?? (lambda ? 3 : 2),
-          signal: AbortSignal.any([interrupt.signal, budgetStop.signal]),
-          progress: teeProgress(progress, live),
-          onStopped: pricer && ((unfinished) => {
-            if (!budget?.reached) return;
-            const e = pricer.estimate(unfinished);
-            const points = unfinished.reduce((n, t) => n + t.task.lambdas.length, 0);
-            left = `${unfinished.length} tasks (${points} points) of this round, predicted ≈ $${e.dollars.toFixed(4)}`;
-          }),
-          onRound: pricer && ((info, tasks) => {
-            const line = pricer.price(info, tasks);
-            if (!flags.json) process.stderr.write(`${line}\n`);
-          }),
-        });
-      } catch (err) {
-        crashed = true;
-        throw err;
-      } finally {
-        // A live write still in progress must not land after the final report.
-        await live?.close();
-        await executor.close();
-        // The last live page must not say "running" (and reload) forever; the run's own error is what is reported.
-        if (crashed && live && reportDir !== undefined) await writeReport(store, sweepId(spec), reportDir, { partial: true }).catch(() => undefined);
-      }
-      const lines = [summaryLine(summary)];
-      if (summary.failed.length > 0) lines.push(failureClasses(summary.failed));
-      for (const f of summary.failed.slice(0, 10)) lines.push(`failed ${f.taskId} (cell ${f.cellId}, ${f.lambdas.length} λ) after ${f.attempts} attempt(s): ${f.message}`);
-      const billed = pricer && billedUsage(executor, fn);
-      if (billed) lines.push(...billed.lines);
-      if (budget?.reached) {
-        const more = summary.cellsNotStarted > 0 ? `, and ${summary.cellsNotStarted} cells not started` : '';
-        const rounds = spec.search ? '; the adaptive search may need more rounds after it' : '';
-        lines.push(`budget: --max-cost $${budget.maxDollars} reached ($${budget.spent.toFixed(4)} spent); left to do: ${left ?? 'nothing of this round'}${more}${rounds}`);
-      }
-      let analysis;
-      if (reportDir !== undefined) {
-        ({ analysis } = await writeReport(store, summary.sweepId, reportDir, { partial: summary.aborted, png: flags.png }));
-        lines.push(...summaryLines(analysis), `report: ${reportDir}/report.html`);
-      }
-      if (summary.aborted) {
-        lines.push(budget?.reached ? 'stopped: run the same command again, with a higher --max-cost, to resume' : 'interrupted: run the same command again to resume');
-      }
-      if (flags.json) {
-        const groups = analysis?.groups.map(({ curves: _c, ...g }) => g);
-        process.stdout.write(`${JSON.stringify({ ...summary, reportDir, usage: billed?.usage, groups }, null, 2)}\n`);
-      } else process.stdout.write(`${lines.join('\n')}\n`);
-      // A run the budget stopped ends as a Ctrl-C'd one does: resumable, exit 130.
-      const stopped = interrupt.exitCode() ?? (budget?.reached ? EXIT.interrupted : undefined);
-      process.exitCode = stopped ?? (summary.failed.length > 0 ? EXIT.tasksFailed : EXIT.ok);
+    } catch (err) {
+      crashed = true;
+      throw err;
     } finally {
-      interrupt.dispose();
+      // A live write still in progress must not land after the final report.
+      await live?.close();
+      await executor.close();
+      // The last live page must not say "running" (and reload) forever; the run's own error is what is reported.
+      if (crashed && live && reportDir !== undefined) await writeReport(store, sweepId(spec), reportDir, { partial: true }).catch(() => undefined);
     }
-  });
+    const lines = [summaryLine(summary)];
+    if (summary.failed.length > 0) lines.push(failureClasses(summary.failed));
+    for (const f of summary.failed.slice(0, 10)) lines.push(`failed ${f.taskId} (cell ${f.cellId}, ${f.lambdas.length} λ) after ${f.attempts} attempt(s): ${f.message}`);
+    const billed = pricer && billedUsage(executor, fn);
+    if (billed) lines.push(...billed.lines);
+    if (budget?.reached) {
+      const more = summary.cellsNotStarted > 0 ? `, and ${summary.cellsNotStarted} cells not started` : '';
+      const rounds = spec.search ? '; the adaptive search may need more rounds after it' : '';
+      lines.push(`budget: --max-cost $${budget.maxDollars} reached ($${budget.spent.toFixed(4)} spent); left to do: ${left ?? 'nothing of this round'}${more}${rounds}`);
+    }
+    let analysis;
+    if (reportDir !== undefined) {
+      ({ analysis } = await writeReport(store, summary.sweepId, reportDir, { partial: summary.aborted, png: flags.png }));
+      lines.push(...summaryLines(analysis), `report: ${reportDir}/report.html`);
+    }
+    if (summary.aborted) {
+      lines.push(budget?.reached ? 'stopped: run the same command again, with a higher --max-cost, to resume' : 'interrupted: run the same command again to resume');
+    }
+    if (flags.json) {
+      const groups = analysis?.groups.map(({ curves: _c, ...g }) => g);
+      process.stdout.write(`${JSON.stringify({ ...summary, reportDir, usage: billed?.usage, groups }, null, 2)}\n`);
+    } else process.stdout.write(`${lines.join('\n')}\n`);
+    // A run the budget stopped ends as a Ctrl-C'd one does: resumable, exit 130.
+    const stopped = interrupt.exitCode() ?? (budget?.reached ? EXIT.interrupted : undefined);
+    process.exitCode = stopped ?? (summary.failed.length > 0 ? EXIT.tasksFailed : EXIT.ok);
+  } finally {
+    interrupt.dispose();
+  }
 }

@@ -1,14 +1,11 @@
 /** `--preset NAME` or `--spec FILE` → a validated, canonical sweep spec. */
 import { readFileSync, statSync } from 'node:fs';
 import { describeIssue } from '../../functions/trainer/validation.js';
-import { preset, PRESETS } from '../spec/presets.js';
+import { preset } from '../spec/presets.js';
 import type { CanonicalSpec } from '../spec/spec-schema.js';
 import { canonicalize, specSchema } from '../spec/spec-schema.js';
 import { UsageError } from '../errors.js';
 import { checkPlanSize } from '../plan/planner.js';
-
-/** `--preset`'s help: every preset by name, so the list cannot drift from what is accepted. */
-export const PRESET_HELP = `a named sweep: ${Object.keys(PRESETS).join(', ')}`;
 
 export interface SpecFlags {
   preset?: string;

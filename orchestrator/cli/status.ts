@@ -1,15 +1,14 @@
 /** `lambdastar status`: the sweeps in a store and how far each got, from their stored points. */
-import type { Command } from 'commander';
 import { planCells } from '../plan/planner.js';
 import { loadManifest } from '../sweep/load-sweep.js';
 import { cellProgress } from '../search/cell-search.js';
 import type { Manifest } from '../store/result-store.js';
 import { PointIndex } from '../sweep/point-index.js';
 import type { CloudFlags } from './cloud-flags.js';
-import { addStoreOptions, openStoreFromFlags } from './cloud-flags.js';
+import { openStoreFromFlags } from './open-store-from-flags.js';
 import { resolveSweep } from './resolve-sweep.js';
 
-interface StatusFlags extends Pick<CloudFlags, 'store' | 'stackOutputs' | 'region'> {
+export interface StatusFlags extends Pick<CloudFlags, 'store' | 'stackOutputs' | 'region'> {
   sweep?: string;
   json?: boolean;
 }
@@ -59,36 +58,29 @@ function state(r: StatusRow): string {
   return r.failed > 0 ? `${r.failed} task(s) failed` : 'incomplete';
 }
 
-export function registerStatus(program: Command): void {
-  const cmd = program
-    .command('status')
-    .description('list the sweeps in a store with their complete / open cells and stored points')
-    .option('--sweep <id>', 'only this sweep')
-    .option('--json', 'print JSON');
-  addStoreOptions(cmd).action(async (flags: StatusFlags) => {
-    const store = openStoreFromFlags(flags);
-    const ids = flags.sweep !== undefined ? [await resolveSweep(store, flags.sweep)] : await store.listSweeps();
-    const manifests = [];
-    for (const id of ids) manifests.push(await loadManifest(store, id));
-    const cells = new Set<string>();
-    for (const m of manifests) for (const c of planCells(m.spec)) cells.add(c.id);
-    const index = new PointIndex({ collectConflicts: true });
-    const corruptCells = new Set<string>();
-    for await (const e of store.readCells(cells)) {
-      if (e.corrupt) corruptCells.add(e.cellId);
-      else index.add(e.cellId, e.result, e.where);
-    }
-    // Two objects disagreeing on a point make their cell as untrustworthy as a corrupt object.
-    for (const c of index.conflicts) corruptCells.add(c.cellId);
-    const rows: StatusRow[] = [];
-    for (const m of manifests) rows.push(statusRow(m, index, corruptCells, (await store.getFailures(m.sweepId)).length));
-    if (flags.json) {
-      process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
-      return;
-    }
-    if (rows.length === 0) process.stdout.write(`no sweeps in ${store.location}\n`);
-    for (const r of rows) {
-      process.stdout.write(`${r.sweepId}  ${(r.name ?? 'custom').padEnd(22)} ${r.mode.padEnd(8)} ${r.done}/${r.cells} cells done  ${String(r.points).padStart(6)} points  ${state(r)}\n`);
-    }
-  });
+export async function statusCommand(flags: StatusFlags): Promise<void> {
+  const store = await openStoreFromFlags(flags);
+  const ids = flags.sweep !== undefined ? [await resolveSweep(store, flags.sweep)] : await store.listSweeps();
+  const manifests = [];
+  for (const id of ids) manifests.push(await loadManifest(store, id));
+  const cells = new Set<string>();
+  for (const m of manifests) for (const c of planCells(m.spec)) cells.add(c.id);
+  const index = new PointIndex({ collectConflicts: true });
+  const corruptCells = new Set<string>();
+  for await (const e of store.readCells(cells)) {
+    if (e.corrupt) corruptCells.add(e.cellId);
+    else index.add(e.cellId, e.result, e.where);
+  }
+  // Two objects disagreeing on a point make their cell as untrustworthy as a corrupt object.
+  for (const c of index.conflicts) corruptCells.add(c.cellId);
+  const rows: StatusRow[] = [];
+  for (const m of manifests) rows.push(statusRow(m, index, corruptCells, (await store.getFailures(m.sweepId)).length));
+  if (flags.json) {
+    process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
+    return;
+  }
+  if (rows.length === 0) process.stdout.write(`no sweeps in ${store.location}\n`);
+  for (const r of rows) {
+    process.stdout.write(`${r.sweepId}  ${(r.name ?? 'custom').padEnd(22)} ${r.mode.padEnd(8)} ${r.done}/${r.cells} cells done  ${String(r.points).padStart(6)} points  ${state(r)}\n`);
+  }
 }

@@ -1,6 +1,4 @@
 /** `lambdastar task`: train one task and optionally dump everything needed to check it elsewhere. */
-import type { Command } from 'commander';
-import { Option } from 'commander';
 import type { Dataset } from '../../functions/trainer/data.js';
 import type { Layout } from '../../functions/trainer/mlp.js';
 import { provenanceHere } from '../../functions/provenance.js';
@@ -12,9 +10,8 @@ import { LIMITS } from '../../functions/limits.js';
 import { UsageError, flagOf } from '../errors.js';
 import { writeFileAtomic } from '../fs/atomic-file.js';
 import { checkOutFile } from './out-folder.js';
-import { number, numberList, positiveInt } from './options.js';
 
-interface TaskFlags {
+export interface TaskFlags {
   n?: number;
   seed?: number;
   lambdas?: number[];
@@ -45,72 +42,50 @@ function initJson(p: Float64Array, lay: Layout) {
   };
 }
 
-export function registerTask(program: Command): void {
-  program
-    .command('task')
-    .description('train one task (every λ together) and print or dump its data, initial weights and metrics')
-    .requiredOption('--n <N>', 'training patterns', number('--n'))
-    .requiredOption('--seed <seed>', 'replicate seed', number('--seed'))
-    .requiredOption('--lambdas <list>', 'comma-separated λ values, e.g. 1e-3,1e-2', numberList('--lambdas'))
-    .addOption(new Option('--reg <reg>', 'regularizer').choices(['l1', 'l2']).default('l2'))
-    .option('--init-factor <f>', 'initial weight variance factor f (variance f/fan-in)', number('--init-factor'), 1)
-    .option('--batch-size <B>', 'mini-batch size (default 1; ≥ N is full batch)', positiveInt('--batch-size'))
-    .option('--epochs <k>', 'training epochs (default 500)', positiveInt('--epochs'))
-    .option('--val-size <n>', 'validation patterns (default 20000)', positiveInt('--val-size'))
-    .option('--hidden <H>', 'hidden units (default 15)', positiveInt('--hidden'))
-    .option('--input-dim <D>', 'input dimension (default 10)', positiveInt('--input-dim'))
-    .option('--learning-rate <eta>', 'learning rate (default 0.1)', number('--learning-rate'))
-    .option('--separation <s>', 'class separation (default 13.86)', number('--separation'))
-    .option('--sigma <sigma>', 'class std (default 8)', number('--sigma'))
-    .option('--no-standardize', 'feed raw inputs (default: standardized with training-set statistics)')
-    .option('--regularize-biases', 'include biases in the penalty')
-    .option('--dump <file>', 'write task, data, initial weights, batch order and results as JSON')
-    .option('--json', 'print the result as JSON')
-    .action(async (flags: TaskFlags) => {
-      const input: Record<string, unknown> = {
-        // A task's λ are ascending and distinct; the order given on the command line does not matter.
-        n: flags.n, seed: flags.seed, lambdas: flags.lambdas && [...new Set(flags.lambdas)].sort((a, b) => a - b), reg: flags.reg, initFactor: flags.initFactor,
-        standardize: flags.standardize, regularizeBiases: flags.regularizeBiases ?? false,
-      };
-      for (const k of ['batchSize', 'epochs', 'valSize', 'hidden', 'inputDim', 'learningRate', 'separation', 'sigma'] as const) {
-        if (flags[k] !== undefined) input[k] = flags[k];
-      }
-      const parsed = taskSchema.safeParse(input);
-      if (!parsed.success) throw new UsageError(describeIssue(parsed.error, 'task', flagOf));
-      const task = parsed.data;
-      if (flags.dump !== undefined) {
-        const numbers = (task.n + task.valSize) * (task.inputDim + 1) + task.n * task.epochs;
-        if (numbers > LIMITS.dumpNumbers) {
-          throw new UsageError(`--dump: this task's inputs and batch orders are ${numbers} numbers; a dump holds at most ${LIMITS.dumpNumbers}: lower --n, --val-size or --epochs`);
-        }
-        await checkOutFile(flags.dump, '--dump');
-      }
-      const result = { ...runTask(task), provenance: provenanceHere({ kind: 'local' }) };
-      if (flags.dump !== undefined) {
-        const prep = prepareTask(task);
-        const dump = {
-          task,
-          train: { x: rows(prep.train), d: Array.from(prep.train.d) },
-          validation: { x: rows(prep.validation), d: Array.from(prep.validation.d) },
-          init: initJson(prep.init, prep.lay),
-          // The patterns' order in each epoch, so that mini-batch training can be checked too.
-          order: epochOrders(task.n, task.epochs, shuffleStream(task)).map((o) => Array.from(o)),
-          results: result.metrics,
-        };
-        await writeFileAtomic(flags.dump, `${JSON.stringify(dump)}\n`);
-      }
-      if (flags.json) {
-        process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
-        return;
-      }
-      const lines = [`task ${result.taskId} · digest ${result.digest.slice(0, 16)}… · ${result.wallMs} ms`];
-      lines.push(`${'λ'.padStart(9)} ${'trainLoss'.padStart(10)} ${'valLoss'.padStart(10)} ${'valError'.padStart(9)} ${'‖w‖'.padStart(8)}`);
-      for (const m of result.metrics) {
-        const λ = m.lambda.toExponential(1).padStart(9);
-        if (isDiverged(m)) lines.push(`${λ}   diverged (a weight or a loss became infinite)`);
-        else lines.push(`${λ} ${m.trainLoss.toFixed(5).padStart(10)} ${m.valLoss.toFixed(5).padStart(10)} ${m.valError.toFixed(4).padStart(9)} ${m.weightNorm.toFixed(3).padStart(8)}`);
-      }
-      if (flags.dump) lines.push(`wrote ${flags.dump}`);
-      process.stdout.write(`${lines.join('\n')}\n`);
-    });
+export async function taskCommand(flags: TaskFlags): Promise<void> {
+  const input: Record<string, unknown> = {
+    // A task's λ are ascending and distinct; the order given on the command line does not matter.
+    n: flags.n, seed: flags.seed, lambdas: flags.lambdas && [...new Set(flags.lambdas)].sort((a, b) => a - b), reg: flags.reg, initFactor: flags.initFactor,
+    standardize: flags.standardize, regularizeBiases: flags.regularizeBiases ?? false,
+  };
+  for (const k of ['batchSize', 'epochs', 'valSize', 'hidden', 'inputDim', 'learningRate', 'separation', 'sigma'] as const) {
+    if (flags[k] !== undefined) input[k] = flags[k];
+  }
+  const parsed = taskSchema.safeParse(input);
+  if (!parsed.success) throw new UsageError(describeIssue(parsed.error, 'task', flagOf));
+  const task = parsed.data;
+  if (flags.dump !== undefined) {
+    const numbers = (task.n + task.valSize) * (task.inputDim + 1) + task.n * task.epochs;
+    if (numbers > LIMITS.dumpNumbers) {
+      throw new UsageError(`--dump: this task's inputs and batch orders are ${numbers} numbers; a dump holds at most ${LIMITS.dumpNumbers}: lower --n, --val-size or --epochs`);
+    }
+    await checkOutFile(flags.dump, '--dump');
+  }
+  const result = { ...runTask(task), provenance: provenanceHere({ kind: 'local' }) };
+  if (flags.dump !== undefined) {
+    const prep = prepareTask(task);
+    const dump = {
+      task,
+      train: { x: rows(prep.train), d: Array.from(prep.train.d) },
+      validation: { x: rows(prep.validation), d: Array.from(prep.validation.d) },
+      init: initJson(prep.init, prep.lay),
+      // The patterns' order in each epoch, so that mini-batch training can be checked too.
+      order: epochOrders(task.n, task.epochs, shuffleStream(task)).map((o) => Array.from(o)),
+      results: result.metrics,
+    };
+    await writeFileAtomic(flags.dump, `${JSON.stringify(dump)}\n`);
+  }
+  if (flags.json) {
+    process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+    return;
+  }
+  const lines = [`task ${result.taskId} · digest ${result.digest.slice(0, 16)}… · ${result.wallMs} ms`];
+  lines.push(`${'λ'.padStart(9)} ${'trainLoss'.padStart(10)} ${'valLoss'.padStart(10)} ${'valError'.padStart(9)} ${'‖w‖'.padStart(8)}`);
+  for (const m of result.metrics) {
+    const λ = m.lambda.toExponential(1).padStart(9);
+    if (isDiverged(m)) lines.push(`${λ}   diverged (a weight or a loss became infinite)`);
+    else lines.push(`${λ} ${m.trainLoss.toFixed(5).padStart(10)} ${m.valLoss.toFixed(5).padStart(10)} ${m.valError.toFixed(4).padStart(9)} ${m.weightNorm.toFixed(3).padStart(8)}`);
+  }
+  if (flags.dump) lines.push(`wrote ${flags.dump}`);
+  process.stdout.write(`${lines.join('\n')}\n`);
 }

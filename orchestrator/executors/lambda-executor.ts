@@ -14,6 +14,7 @@
  * Billing is read from the log tails; where none comes back (a hedge that lost, an abandoned
  * invocation) it is estimated and counted as such.
  */
+import { DEFAULT_TARGET_SECONDS } from './lambda-defaults.js';
 import type { LambdaClient } from '@aws-sdk/client-lambda';
 import { InvokeCommand } from '@aws-sdk/client-lambda';
 import type { TrainerResponse } from '../../functions/handler.js';
@@ -94,7 +95,6 @@ const MAX_COPIES = 3;
 /** Hedging defaults, chosen with `npm run simulate` (README). */
 export const DEFAULT_HEDGE_FACTOR = 2;
 export const DEFAULT_HEDGE_AFTER_MS = 10_000;
-export const DEFAULT_TARGET_SECONDS = 30;
 
 export class LambdaExecutor implements Executor {
   readonly concurrency: number;

@@ -12,7 +12,6 @@ import { reportFigures } from './figures.js';
 import { reportHtml } from './html.js';
 import type { LiveStatus } from './live-status.js';
 import { ProvenanceTally, provenanceHtml } from './provenance.js';
-import { renderPng } from './render-png.js';
 import { renderSvg } from './render-svg.js';
 
 export interface ReportPaths {
@@ -64,6 +63,8 @@ export async function writeReport(
     paths.figures.push(path);
     if (opts.png) {
       const png = path.replace(/\.svg$/, '.png');
+      // A native renderer: loaded only when PNGs are asked for.
+      const { renderPng } = await import('./render-png.js');
       await writeFileAtomic(png, renderPng(svg));
       paths.pngs.push(png);
     }

@@ -62,3 +62,6 @@ export function preset(name: string): SpecInput {
   if (!Object.hasOwn(PRESETS, name)) throw new UnknownPresetError(name);
   return PRESETS[name];
 }
+
+/** `--preset`'s help: every preset by name, so the list cannot drift from what is accepted. */
+export const PRESET_HELP = `a named sweep: ${Object.keys(PRESETS).join(', ')}`;
