@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
+import { TRAINER_URL } from './trainer/run-task.js';
 
 const nonEmpty = z.string().min(1);
 
@@ -57,12 +58,13 @@ export function executorFromEnv(env: NodeJS.ProcessEnv): ExecutorInfo {
 let bundle: Provenance['bundle'] | undefined;
 
 /**
- * The running bundle: esbuild writes ESM bundles, so this module's URL is the bundle's own file
- * (dist/pool-worker.mjs, dist/cli.mjs, the Lambda's index.mjs). Hashed once per process or worker.
+ * The file the trainer code ran from: esbuild writes ESM bundles, so the trainer module's URL is
+ * the bundle (dist/pool-worker.mjs, the Lambda's index.mjs) or the CLI chunk holding the trainer.
+ * Hashed once per process or worker.
  */
 function runningBundle(): Provenance['bundle'] {
   if (!bundle) {
-    const file = fileURLToPath(import.meta.url);
+    const file = fileURLToPath(TRAINER_URL);
     bundle = { file: basename(file), sha256: createHash('sha256').update(readFileSync(file)).digest('hex') };
   }
   return bundle;

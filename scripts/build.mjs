@@ -1,11 +1,14 @@
 // Bundles the Lambda handler, the CLI and the pool worker into dist/ with esbuild.
-import { readFileSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { build } from 'esbuild';
 
 // The Lambda runtime, stated once (the CDK stack deploys on it).
 const { nodeMajor } = JSON.parse(readFileSync(new URL('../functions/lambda-runtime.json', import.meta.url), 'utf8'));
 
 const common = { bundle: true, platform: 'node', format: 'esm', target: 'node20', sourcemap: true, logLevel: 'warning' };
+
+// Chunk names carry a content hash: clear the old ones so dist/ holds one build.
+rmSync('dist/cli-chunks', { recursive: true, force: true });
 
 await Promise.all([
   // The Lambda bundle: the SDK stays external (the Node.js runtime ships it), zod is bundled.

@@ -13,6 +13,9 @@ import type { LambdaMetrics, Task, TaskResult } from './task.js';
 import { TRAINER_VERSION } from './task.js';
 import { trainAll } from './train.js';
 
+/** The file this trainer code was loaded from (a bundle, or a chunk of one): what a result's provenance hashes. */
+export const TRAINER_URL = import.meta.url;
+
 export interface PreparedTask {
   lay: Layout;
   train: Dataset;

@@ -101,6 +101,14 @@ export interface LineFit {
   points: number;
 }
 
+/** Below this standard error a slope's interval is rounding noise: the points lie exactly on a line. */
+const EXACT_FIT_SE = 1e-9;
+
+/** The fit's 95 % CI where it means something: 3 or more points, not lying exactly on a line. */
+export function meaningfulCi(fit: LineFit): [number, number] | null {
+  return fit.ci95 !== null && fit.se !== null && fit.se > EXACT_FIT_SE ? fit.ci95 : null;
+}
+
 /** Ordinary least squares of y on x with intercept; throws below two points or with constant x. */
 export function linearRegression(xs: readonly number[], ys: readonly number[]): LineFit {
   const n = xs.length;
@@ -135,14 +143,10 @@ export interface Prediction {
   hi: number;
 }
 
-/**
- * The OLS fit's prediction at `x0` with its 95 % prediction interval:
- * ŷ ± t·s·√(1 + 1/n + (x0 − x̄)²/Sxx). Throws below three points (no residual variance).
- */
-export function predictionInterval(xs: readonly number[], ys: readonly number[], x0: number): Prediction {
+/** ŷ(x0) ± t·s·√(extra + 1/n + (x0 − x̄)²/Sxx), t of n − 2 df: extra 1 for a new observation, 0 for the line itself. */
+function olsInterval(xs: readonly number[], ys: readonly number[], x0: number, extra: 0 | 1): Prediction {
   const fit = linearRegression(xs, ys);
   const n = xs.length;
-  if (n < 3) throw new RangeError('predictionInterval: needs at least three points');
   const mx = mean(xs);
   let sxx = 0;
   let sse = 0;
@@ -150,10 +154,19 @@ export function predictionInterval(xs: readonly number[], ys: readonly number[],
     sxx += (xs[i] - mx) ** 2;
     sse += (ys[i] - (fit.value * xs[i] + fit.intercept)) ** 2;
   }
-  const s = Math.sqrt(sse / (n - 2));
-  const half = studentTQuantile(0.975, n - 2) * s * Math.sqrt(1 + 1 / n + (x0 - mx) ** 2 / sxx);
+  const half = studentTQuantile(0.975, n - 2) * Math.sqrt(sse / (n - 2)) * Math.sqrt(extra + 1 / n + (x0 - mx) ** 2 / sxx);
   const value = fit.value * x0 + fit.intercept;
   return { value, lo: value - half, hi: value + half };
+}
+
+/**
+ * The OLS fit's prediction at `x0` with its 95 % prediction interval:
+ * ŷ ± t·s·√(1 + 1/n + (x0 − x̄)²/Sxx). Throws below three points (no residual variance).
+ */
+export function predictionInterval(xs: readonly number[], ys: readonly number[], x0: number): Prediction {
+  linearRegression(xs, ys);
+  if (xs.length < 3) throw new RangeError('predictionInterval: needs at least three points');
+  return olsInterval(xs, ys, x0, 1);
 }
 
 /**
@@ -161,17 +174,5 @@ export function predictionInterval(xs: readonly number[], ys: readonly number[],
  * observation): ŷ ± t·s·√(1/n + (x0 − x̄)²/Sxx). Null below three points (no residual variance).
  */
 export function confidenceBand(xs: readonly number[], ys: readonly number[], x0: number): Prediction | null {
-  const n = xs.length;
-  if (n < 3) return null;
-  const fit = linearRegression(xs, ys);
-  const mx = mean(xs);
-  let sxx = 0;
-  let sse = 0;
-  for (let i = 0; i < n; i++) {
-    sxx += (xs[i] - mx) ** 2;
-    sse += (ys[i] - (fit.value * xs[i] + fit.intercept)) ** 2;
-  }
-  const half = studentTQuantile(0.975, n - 2) * Math.sqrt(sse / (n - 2)) * Math.sqrt(1 / n + (x0 - mx) ** 2 / sxx);
-  const value = fit.value * x0 + fit.intercept;
-  return { value, lo: value - half, hi: value + half };
+  return xs.length < 3 ? null : olsInterval(xs, ys, x0, 0);
 }

@@ -55,6 +55,7 @@ export function edgeWarnings({ points, spec, slope, slopeWithoutEdges, allDiverg
     out.push(`Training diverged for ${diverged.reduce((s, p) => s + p.divergedPoints, 0)} point(s) at N = ${diverged.map((p) => p.n).join(', ')} (too large a λ or learning rate); they are never λ*.`);
   }
   if (allDivergedN.length > 0) out.push(`At N = ${allDivergedN.join(', ')} training diverged at every λ of every seed: there is no λ*; lower the learning rate.`);
-  if (points.length < 3) out.push(`Only ${points.length} N value(s): the slope has no confidence interval (it needs 3 or more).`);
+  if (points.length === 1) out.push('Only one N has a λ*: there is no slope (it needs two or more N).');
+  else if (points.length === 2) out.push('Only 2 N have a λ*: the slope has no confidence interval (it needs 3 or more).');
   return out;
 }

@@ -1,12 +1,16 @@
 /** The report's answer to "is λ* ∝ 1/N?", one paragraph per group, in plain words (pure). */
 import type { GroupAnalysis } from '../analysis/analysis-types.js';
 import type { LineFit } from '../analysis/stats.js';
+import { meaningfulCi } from '../analysis/stats.js';
 
-/** Three significant digits, with a typographic minus. */
-export const num = (v: number) => Number(v.toPrecision(3)).toString().replace('-', '−');
+/** Three significant digits, with a typographic minus; rounding noise around zero reads as 0. */
+export const num = (v: number) => (Math.abs(v) < 1e-12 ? '0' : Number(v.toPrecision(3)).toString().replace('-', '−'));
 
 /** "N^−0.77 [−0.86, −0.68]" */
-const power = (fit: LineFit) => `N^${num(fit.value)}${fit.ci95 ? ` [${num(fit.ci95[0])}, ${num(fit.ci95[1])}]` : ''}`;
+function power(fit: LineFit): string {
+  const ci = meaningfulCi(fit);
+  return `N^${num(fit.value)}${ci ? ` [${num(ci[0])}, ${num(ci[1])}]` : ''}`;
+}
 
 /** What the slope's 95 % CI says about 1/N. */
 function verdict([lo, hi]: [number, number]): string {
@@ -27,17 +31,21 @@ export function answerText(g: GroupAnalysis): string {
       : `${g.label}: only N = ${ns[0]} has a λ*, so there is no slope (it needs two or more N).`;
   }
   if (g.edgeDominatedN.length === ns.length) {
-    return `${g.label}: at every N, λ* sits on an edge of the λ evaluated for half or more of the seeds: the optimum lies outside the λ range, so no slope can be read from this sweep (the fit gives ${power(fit)}); widen the λ range.`;
+    return `${g.label}: at every N, λ* sits on an edge of the λ evaluated for half or more of the seeds: the optimum lies outside the λ range, so no slope can be read from this sweep (the fit gives ${power(fit)}); widen the λ grid (or a search's bounds).`;
   }
   const span = `${ns.length} N from ${Math.min(...ns)} to ${Math.max(...ns)}`;
-  const verb = fit.value < 0 ? 'falls' : fit.value > 0 ? 'rises' : 'stays flat';
-  const head = fit.ci95
-    ? `${g.label}: λ* ${verb} as ${power(fit)} (95 % CI, over ${span}); ${verdict(fit.ci95)}.`
-    : `${g.label}: λ* ${verb} as ${power(fit)} over ${span}; with fewer than 3 N the slope has no confidence interval, so whether λ* ∝ 1/N is open.`;
+  // A direction is stated only where the interval supports it.
+  const ci = meaningfulCi(fit);
+  const verb = ci && (ci[1] < 0 || ci[0] > 0) ? (fit.value < 0 ? 'falls' : 'rises') : 'goes';
+  const head = !fit.ci95
+    ? `${g.label}: λ* goes as ${power(fit)} over ${span}; with fewer than 3 N the slope has no confidence interval, so whether λ* ∝ 1/N is open.`
+    : !ci
+      ? `${g.label}: λ* goes as ${power(fit)} over ${span}; the mean λ* lie exactly on a line, so the fit has no residual and no meaningful confidence interval: look at the spread over seeds (SEM) in the table.`
+      : `${g.label}: λ* ${verb} as ${power(fit)} (95 % CI, over ${span}); ${verdict(ci)}.`;
   if (g.edgeDominatedN.length === 0) return head;
   const without = g.slopeWithoutEdges;
   const rest = without
-    ? `without them the slope is ${power(without)}${without.ci95 ? '' : ' (no CI: fewer than 3 N left)'}`
+    ? `without them the slope is ${power(without)}${meaningfulCi(without) ? '' : ' (no CI)'}`
     : 'too few N are left to fit a slope without them';
   return `${head} Caveat: at N = ${g.edgeDominatedN.join(', ')}, λ* sits on an edge of the λ evaluated for half or more of the seeds, so the optimum may lie beyond it; ${rest}.`;
 }

@@ -5,7 +5,7 @@
  */
 import type { Analysis, GroupAnalysis, PointSummary } from '../analysis/analysis-types.js';
 import type { LineFit } from '../analysis/stats.js';
-import { confidenceBand } from '../analysis/stats.js';
+import { confidenceBand, meaningfulCi } from '../analysis/stats.js';
 
 export type VegaLiteSpec = Record<string, unknown>;
 
@@ -19,17 +19,23 @@ const MAX_OVERLAID = PALETTE.length;
 /** Panels of the loss figure: every N up to this many, else an evenly spread subset. */
 const MAX_LOSS_PANELS = 6;
 
+/** Panels of one group each: their colours and shapes are their own, not merged into one scale. */
+const PANELS_APART = { scale: { color: 'independent', shape: 'independent', x: 'independent', y: 'independent' }, legend: { color: 'independent', shape: 'independent' } };
 /** Legends one under another below the plot: side by side they would make the figure twice as wide. */
 const LEGENDS_STACKED = { legend: { layout: { bottom: { anchor: 'start', direction: 'vertical', margin: 4 } } } };
 const STAR_SIZE = { width: 460, height: 300 };
 const PANEL_SIZE = { width: 220, height: 150 };
-const g3 = (v: number) => Number(v.toPrecision(3));
+/** Three significant digits; rounding noise around zero (−2e-16) reads as 0. */
+const g3 = (v: number) => (Math.abs(v) < 1e-12 ? 0 : Number(v.toPrecision(3)));
 const log10 = Math.log10;
 
 /** "slope -0.77 [-0.86, -0.68]", or why there is no interval or no slope. */
 export function slopeText(fit: LineFit | null): string {
   if (!fit) return 'slope n/a (it needs 2 or more N)';
-  return fit.ci95 ? `slope ${g3(fit.value)} [${g3(fit.ci95[0])}, ${g3(fit.ci95[1])}] (95 % CI)` : `slope ${g3(fit.value)} (no CI: it needs 3 or more N)`;
+  if (!fit.ci95) return `slope ${g3(fit.value)} (no CI: it needs 3 or more N)`;
+  // A zero-width interval would read as certainty; it only means the means lie on a line.
+  if (!meaningfulCi(fit)) return `slope ${g3(fit.value)} (no CI: the mean λ* lie exactly on a line, so the fit has no residual to measure)`;
+  return `slope ${g3(fit.value)} [${g3(fit.ci95[0])}, ${g3(fit.ci95[1])}] (95 % CI)`;
 }
 
 /** The group's colour: its place among all of the sweep's groups. */
@@ -114,7 +120,7 @@ function starPanel(all: readonly GroupAnalysis[], groups: readonly GroupAnalysis
       y: y('lambdaStar'),
       color: colour,
       // Shapes are explained only when some point is on an edge or bound.
-      shape: { field: 'flag', type: 'nominal', title: null, scale: { domain: flags, range: flags.map((f) => SHAPES[f]) }, legend: flags.length > 1 ? { orient: 'bottom', labelLimit: 0 } : null },
+      shape: { field: 'flag', type: 'nominal', title: null, scale: { domain: flags, range: flags.map((f) => SHAPES[f]) }, legend: flags.some((f) => f !== INSIDE) ? { orient: 'bottom', labelLimit: 0 } : null },
       tooltip: [{ field: 'n' }, { field: 'lambdaStar', format: '.3e' }, { field: 'seeds' }, { field: 'edges', title: 'seeds on an edge' }, { field: 'bounds', title: 'seeds at a bound' }],
     },
   });
@@ -124,7 +130,7 @@ function starPanel(all: readonly GroupAnalysis[], groups: readonly GroupAnalysis
 /** One λ*–N figure of `groups`: overlaid, or one panel per group when they are too many to tell apart. */
 function lambdaStarVsN(all: readonly GroupAnalysis[], groups: readonly GroupAnalysis[], title: string): VegaLiteSpec {
   if (groups.length <= MAX_OVERLAID) return starPanel(all, groups, title);
-  return { title, columns: 3, concat: groups.map((g) => ({ ...starPanel(all, [g], g.label), ...PANEL_SIZE })) };
+  return { title, columns: 3, concat: groups.map((g) => ({ ...starPanel(all, [g], g.label), ...PANEL_SIZE })), resolve: PANELS_APART };
 }
 
 /** Up to `k` of `xs`, evenly spread, the ends included. */
@@ -138,10 +144,10 @@ function spread<T>(xs: readonly T[], k: number): T[] {
  * mean λ* marked. Lines join the λ every seed evaluated (all of a grid; a search's start grid);
  * dots mark every evaluated λ (a search adds most of them for one seed).
  */
-function lossPanel(all: readonly GroupAnalysis[], n: number): VegaLiteSpec {
+function lossPanel(all: readonly GroupAnalysis[], groups: readonly GroupAnalysis[], n: number, title = `N = ${n}`): VegaLiteSpec {
   const rows: Record<string, unknown>[] = [];
   const stars: Record<string, unknown>[] = [];
-  for (const g of all) {
+  for (const g of groups) {
     const curve = g.curves.find((c) => c.n === n)?.points ?? [];
     const allSeeds = Math.max(0, ...curve.map((p) => p.seeds));
     for (const p of curve) {
@@ -156,10 +162,10 @@ function lossPanel(all: readonly GroupAnalysis[], n: number): VegaLiteSpec {
   const middle = (log10(Math.min(...lambdas)) + log10(Math.max(...lambdas))) / 2;
   for (const star of stars) star.side = log10(star.lambda as number) > middle ? 'right' : 'left';
   const x = { field: 'lambda', type: 'quantitative', title: 'λ', scale: { type: 'log', domain: [Math.min(...lambdas), Math.max(...lambdas)], nice: false }, axis: { format: '.0e', tickCount: 4 } };
-  const colour = { field: 'group', type: 'nominal', title: null, scale: colourScale(all, all, (g) => g.label), legend: { orient: 'bottom', columns: 1, labelLimit: 0 } };
+  const colour = { field: 'group', type: 'nominal', title: null, scale: colourScale(all, groups, (g) => g.label), legend: { orient: 'bottom', columns: 1, labelLimit: 0 } };
   return {
     ...PANEL_SIZE,
-    title: `N = ${n}`,
+    title,
     layer: [
       {
         data: { values: rows },
@@ -185,14 +191,17 @@ function lossPanel(all: readonly GroupAnalysis[], n: number): VegaLiteSpec {
 }
 
 function lossVsLambda(all: readonly GroupAnalysis[], ns: readonly number[]): VegaLiteSpec {
-  const panels = ns.map((n) => lossPanel(all, n));
+  // Too many groups to tell apart by colour: one panel per group, at the largest N asked for.
+  const many = all.length > MAX_OVERLAID;
+  const n = Math.max(...ns);
+  const panels = many ? all.map((g) => lossPanel(all, [g], n, `${g.label} · N = ${n}`)) : ns.map((x) => lossPanel(all, all, x));
   if (panels.length === 1) return { ...panels[0], width: STAR_SIZE.width, height: STAR_SIZE.height };
   return {
     title: 'Loss against λ (mean over seeds)',
-    columns: 2,
+    columns: many ? 3 : 2,
     concat: panels,
     config: LEGENDS_STACKED,
-    resolve: { scale: { y: 'independent', x: 'independent' } },
+    resolve: many ? PANELS_APART : { scale: { y: 'independent', x: 'independent' } },
   };
 }
 
@@ -231,7 +240,9 @@ export function reportFigures(analysis: Analysis, lossN?: number): Figure[] {
   }
   const lossNs = lossN !== undefined ? [lossN] : spread(ns, MAX_LOSS_PANELS);
   if (lossNs.length > 0) {
-    const which = lossNs.length === ns.length ? 'every N' : `N = ${lossNs.join(', ')} of ${ns.length} N`;
+    const which = groups.length > MAX_OVERLAID
+      ? `N = ${Math.max(...lossNs)}, one panel per group`
+      : lossNs.length === ns.length ? 'every N with results' : `N = ${lossNs.join(', ')} of ${ns.length} N`;
     figures.push({
       name: 'loss-vs-lambda',
       caption: `Training (dashed) and validation (solid) loss against λ, mean over seeds, at ${which}; the vertical line marks each group's mean λ*. The λ axis spans the λ evaluated.`,

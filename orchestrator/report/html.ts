@@ -11,11 +11,13 @@ import type { MissingAtN } from './completeness.js';
 import { slopeText } from './figures.js';
 import { lambdasText, resolutionText } from './lambdas-text.js';
 import type { LiveStatus } from './live-status.js';
+import { esc } from './escape-html.js';
 
-const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 const e = (v: number | null) => (v === null ? '—' : v.toExponential(2));
 /** Seconds between reloads of a page whose run is still going. */
 const RELOAD_SECONDS = 10;
+/** A running page not rewritten for this long stops reloading and says its run may be gone (killed). */
+const STALE_MINUTES = 15;
 
 export interface HtmlInput {
   analysis: Analysis;
@@ -56,6 +58,17 @@ ul.slopes{padding-left:1.2em}
 .status{display:none}figure,table,.answer{break-inside:avoid}h2,h3{break-after:avoid}a{color:inherit}}
 `;
 
+/**
+ * Reloads a running page, unless it has not been rewritten for STALE_MINUTES: a run killed
+ * outright (a second Ctrl-C, SIGKILL) cannot mark its page as ended, so the page does.
+ */
+const RELOADER = `<script>(() => {
+const s = document.getElementById('live-status');
+if (Date.now() - Date.parse(s.dataset.updated) > ${STALE_MINUTES * 60_000}) {
+s.insertAdjacentHTML('beforeend', '<p class="warn">⚠ Not rewritten for over ${STALE_MINUTES} minutes: the run may have been killed (run the same command again to resume), or a rewrite is taking long. Reload to check.</p>');
+} else setTimeout(() => location.reload(), ${RELOAD_SECONDS * 1000});
+})();</script>`;
+
 function liveSection(s: LiveStatus): string {
   const pct = s.pointsTotal > 0 ? ` (${Math.floor((100 * s.pointsDone) / s.pointsTotal)} %)` : '';
   const rate = s.ratePerSecond === null ? 'rate not yet known' : `${s.ratePerSecond.toFixed(1)} points/s`;
@@ -63,8 +76,8 @@ function liveSection(s: LiveStatus): string {
   const cost = s.dollarsSoFar === undefined ? '' : ` · $${s.dollarsSoFar.toFixed(4)} billed so far`;
   const when = s.updatedAt.replace('T', ' ').replace(/\.\d+Z$/, ' UTC');
   const state = s.running ? 'Running' : 'Run finished';
-  const reload = s.running ? `<p>The sweep is still running: this page reloads itself every ${RELOAD_SECONDS} s.</p>` : '';
-  return `<section id="live-status" class="status" data-running="${s.running}"><p><strong>${state}</strong> · updated ${esc(when)} · round ${s.round}: ${s.pointsDone} of ${s.pointsTotal} points${pct} · ${rate} · ${eta} · ${s.failedTasks} failed task(s)${cost}</p>${reload}</section>`;
+  const reload = s.running ? `<p>The sweep is still running: this page reloads itself every ${RELOAD_SECONDS} s.</p>${RELOADER}` : '';
+  return `<section id="live-status" class="status" data-running="${s.running}" data-updated="${esc(s.updatedAt)}"><p><strong>${state}</strong> · updated ${esc(when)} · round ${s.round}: ${s.pointsDone} of ${s.pointsTotal} points${pct} · ${rate} · ${eta} · ${s.failedTasks} failed task(s)${cost}</p>${reload}</section>`;
 }
 
 function partialSection(input: HtmlInput): string {
@@ -74,7 +87,7 @@ function partialSection(input: HtmlInput): string {
   const why = live?.running
     ? 'the sweep is still running'
     : partial
-      ? 'the run was interrupted (run the same command again to resume)'
+      ? 'the run was stopped (run the same command again to resume; with a higher --max-cost if the budget stopped it)'
       : 'some cells are incomplete (failed tasks, or a run not yet finished)';
   const rows = missing
     .map((m) => `<tr><td>${m.n}</td><td>${m.incomplete} of ${m.cells}</td><td>${m.missingPoints ?? 'still searching'}</td></tr>`)
@@ -131,9 +144,8 @@ export function reportHtml(input: HtmlInput): string {
     .join('');
   const answers = analysis.groups.map((g) => `<p class="answer" data-group="${esc(g.label)}">${esc(answerText(g))}</p>`).join('\n');
   const figs = figures.map((f) => `<figure data-figure="${esc(f.name)}">${f.svg}<figcaption>${esc(f.caption)}</figcaption></figure>`).join('\n');
-  const reload = live?.running ? `<meta http-equiv="refresh" content="${RELOAD_SECONDS}">` : '';
   return `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">${reload}
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>lambdastar · ${esc(analysis.name ?? analysis.sweepId)}</title><style>${STYLE}</style></head>
 <body><h1>λ* sweep ${esc(analysis.name ?? '')} <small>${esc(analysis.sweepId)}</small></h1>
 <p>${analysis.cells.complete} of ${analysis.cells.planned} cells · ${analysis.points} points · ${(analysis.work / 1e9).toFixed(3)} G λ-pattern-epochs · trainer ${esc(analysis.trainerVersion)} · ${esc(lambdasText(analysis))}</p>

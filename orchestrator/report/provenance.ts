@@ -4,6 +4,7 @@
  */
 import type { ExecutorInfo, Provenance } from '../../functions/provenance.js';
 import type { TaskResult } from '../../functions/trainer/task.js';
+import { esc } from './escape-html.js';
 
 const UNKNOWN = 'unknown (written before provenance was recorded)';
 
@@ -15,7 +16,6 @@ export interface ProvenanceSource extends Omit<Provenance, 'at'> {
   last: string;
 }
 
-const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 /** 12 hex digits tell bundles apart and fit a narrow page. */
 const short = (sha256: string) => sha256.slice(0, 12);
 /** "2025-01-02 03:04:05Z": seconds are enough to tell runs apart, and the space lets a cell wrap. */

@@ -9,10 +9,17 @@ export interface Clock {
   after(ms: number, fn: () => void): () => void;
 }
 
+/** Node's timers hold at most 2³¹ − 1 ms (about 24.8 days); a longer one would fire at once. */
+const LONGEST_TIMER_MS = 2 ** 31 - 1;
+
 export const realClock: Clock = {
   now: () => performance.now(),
   after(ms, fn) {
-    const t = setTimeout(fn, ms);
+    let t: NodeJS.Timeout;
+    const arm = (left: number) => {
+      t = setTimeout(() => (left > LONGEST_TIMER_MS ? arm(left - LONGEST_TIMER_MS) : fn()), Math.min(left, LONGEST_TIMER_MS));
+    };
+    arm(ms);
     return () => clearTimeout(t);
   },
 };

@@ -1,9 +1,10 @@
 /** The live report: writes throttled and coalesced on an injected clock, never two at once; its status (rate, ETA, failures, cost). */
-import { describe, expect, test } from 'vitest';
+import { describe, expect, test, vi } from 'vitest';
 import type { LiveStatus } from '../../orchestrator/report/live-status.js';
 import { LiveReport } from '../../orchestrator/report/live-report.js';
 import { teeProgress } from '../../orchestrator/sweep/progress.js';
 import type { ProgressSink, RoundInfo } from '../../orchestrator/sweep/run-sweep.js';
+import { realClock } from '../../orchestrator/time/clock.js';
 import { Throttle } from '../../orchestrator/time/throttle.js';
 import { ManualClock } from '../helpers/manual-clock.js';
 
@@ -263,4 +264,23 @@ test('teeProgress passes every event to each sink and drops the absent ones', ()
   both?.tick(4, false);
   both?.finish();
   expect(events).toEqual([['round 1', 'tick 4 false', 'finish'], ['round 1', 'tick 4 false', 'finish']]);
+});
+
+describe('the real clock', () => {
+  test('a timer longer than Node can hold (2³¹ ms, ~24.8 days) fires when due, not at once', () => {
+    vi.useFakeTimers();
+    try {
+      let fired = false;
+      const longest = 2 ** 31 - 1;
+      realClock.after(longest + 1000, () => (fired = true));
+      vi.advanceTimersByTime(longest);
+      expect(fired).toBe(false);
+      vi.advanceTimersByTime(999);
+      expect(fired).toBe(false);
+      vi.advanceTimersByTime(1);
+      expect(fired).toBe(true);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
 });

@@ -42,6 +42,15 @@ const copy = (name: string) => {
   return store;
 };
 
+test('`task` records the CLI chunk that holds the trainer, by its hash', async () => {
+  const run = await runCli(['task', '--n', '10', '--seed', '1', '--lambdas', '1e-3', '--epochs', '2', '--val-size', '20', '--json']);
+  expect(run.code).toBe(0);
+  const { bundle } = (JSON.parse(run.stdout) as { provenance: Provenance }).provenance;
+  const chunk = readFileSync(join('dist', 'cli-chunks', bundle.file));
+  expect(createHash('sha256').update(chunk).digest('hex')).toBe(bundle.sha256);
+  expect(chunk.toString('utf8')).toMatch(/^function runTask\(/m);
+});
+
 test('a local run stores each result with the provenance of the pool worker that trained it', () => {
   const files = resultFiles(pristine);
   expect(files).toHaveLength(4);

@@ -138,7 +138,7 @@ describe('Ctrl-C and SIGTERM through the CLI', () => {
     for (const f of stored) expect(() => parseResult(readFileSync(f, 'utf8'), f)).not.toThrow();
     expect(stored.length).toBe(summary.tasksRun);
     expect(stored.length).toBeLessThan(24);
-    expect(readFileSync(join(summary.reportDir, 'report.html'), 'utf8')).toContain('This report is partial: the run was interrupted');
+    expect(readFileSync(join(summary.reportDir, 'report.html'), 'utf8')).toContain('This report is partial: the run was stopped');
     const resumed = await runCli(['run', '--spec', specFile, '--store', store, '--json', '--no-report', '--no-progress']);
     expect(resumed.code).toBe(0);
     expect(JSON.parse(resumed.stdout)).toMatchObject({ pointsReused: stored.length * 2, pointsTrained: (24 - stored.length) * 2 });

@@ -2,7 +2,7 @@
  * Issue #10's acceptance test: a real report of a small sweep, opened in headless Chromium at a
  * desktop and a phone width. Skipped, saying why, only where no browser can be found.
  */
-import { existsSync, mkdtempSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'puppeteer-core';
@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Analysis } from '../../orchestrator/analysis/analysis-types.js';
 import { WorkerPoolExecutor } from '../../orchestrator/executors/worker-pool.js';
 import { poolWorkerUrl } from '../../orchestrator/paths.js';
+import { reportHtml } from '../../orchestrator/report/html.js';
 import { writeReport } from '../../orchestrator/report/write-report.js';
 import { canonicalize, specSchema } from '../../orchestrator/spec/spec-schema.js';
 import { openStore } from '../../orchestrator/store/open-store.js';
@@ -171,6 +172,22 @@ describe.skipIf(!chromium)('report.html in a browser (issue #10)', () => {
     const results = analysis.points / SPEC.lambdas.length;
     expect(text).toMatch(new RegExp(`One trainer bundle \\(pool-worker\\.mjs [0-9a-f]{12}\\) produced all ${results} results`));
     expect(text).toContain(`Source 1 of 1: ${results} results`);
+  });
+
+  it('a running page reloads itself; one not rewritten for long (its run killed) stops and says so', async () => {
+    const page = (updatedAt: string) => {
+      const path = join(ARTIFACTS, `live-${updatedAt.slice(0, 10)}.html`);
+      const live = { running: true, updatedAt, round: 1, pointsDone: 1, pointsTotal: 2, ratePerSecond: 1, etaSeconds: 1, failedTasks: 0 };
+      writeFileSync(path, reportHtml({ analysis, figures: [], failures: [], partial: false, missing: [], live }));
+      return path;
+    };
+    const stale = await openFile(browser!, page('2020-01-01T00:00:00.000Z'), 1400);
+    const text = await stale.evaluate(() => (globalThis as unknown as InPage).document.querySelector('#live-status')?.textContent ?? '');
+    expect(text).toContain('Not rewritten for over 15 minutes: the run may have been killed');
+    const fresh = await openFile(browser!, page(new Date().toISOString()), 1400);
+    // The reload is an event to wait for (it comes after 10 s), not a time to measure.
+    await fresh.waitForNavigation({ timeout: 120_000 });
+    await Promise.all([stale.close(), fresh.close()]);
   });
 
   it.each(WIDTHS)('at %i px the page fits its width: nothing overflows sideways', async (width) => {

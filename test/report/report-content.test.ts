@@ -90,7 +90,7 @@ describe('the answer in words', () => {
 
   test('two N: the slope without an interval, and said to leave the question open; one N: no slope and why', () => {
     const two = sweep({ ns: [10, 1000], at: inverse });
-    expect(answerText(two.analysis.groups[0])).toMatch(/falls as N\^−1 over 2 N from 10 to 1000; .*no confidence interval, so whether λ\* ∝ 1\/N is open\./);
+    expect(answerText(two.analysis.groups[0])).toMatch(/goes as N\^−1 over 2 N from 10 to 1000; .*no confidence interval, so whether λ\* ∝ 1\/N is open\./);
     const one = sweep({ ns: [100], at: inverse });
     expect(answerText(one.analysis.groups[0])).toBe('L2 f=1: only N = 100 has a λ*, so there is no slope (it needs two or more N).');
   });
@@ -101,7 +101,22 @@ describe('the answer in words', () => {
     const text = answerText(analysis.groups[0]);
     expect(text).toMatch(/Caveat: at N = 2, λ\* sits on an edge .*; without them the slope is N\^−1(\.0\d*)? \[/);
     const all = sweep({ ns: [10, 100, 1000], at: () => 3 });
-    expect(answerText(all.analysis.groups[0])).toMatch(/at every N, λ\* sits on an edge .* no slope can be read from this sweep .* widen the λ range\.$/);
+    expect(answerText(all.analysis.groups[0])).toMatch(/at every N, λ\* sits on an edge .* no slope can be read from this sweep .* widen the λ grid \(or a search's bounds\)\.$/);
+  });
+
+  test('a direction only where the CI supports it; a fit with no residual claims no interval', () => {
+    // λ* at 10/N for N = 10, 1000, but two steps up at N = 100: a slope whose CI spans 0.
+    const wide = sweep({ ns: [10, 100, 1000], at: (n, seed) => inverse(n, seed) + (n === 100 ? 1.5 : 0) });
+    const g = wide.analysis.groups[0];
+    expect(g.slope?.ci95?.[0]).toBeLessThan(0);
+    expect(g.slope?.ci95?.[1]).toBeGreaterThan(0);
+    expect(answerText(g)).toMatch(/^L2 f=1: λ\* goes as N\^/);
+    // Every seed at the same λ at every N: the means lie on a line, and no zero-width CI is claimed.
+    const exact = sweep({ ns: [10, 100, 1000], at: (n) => Math.log10(10 / n) });
+    const e = exact.analysis.groups[0];
+    expect(e.slope?.se).toBeLessThan(1e-12);
+    expect(answerText(e)).toMatch(/goes as N\^−1 over 3 N .*no meaningful confidence interval/);
+    expect(answerText(e)).not.toMatch(/\[/);
   });
 
   test('no warning claims a direction the numbers contradict: both slopes are given', () => {
@@ -171,6 +186,19 @@ describe('the figures', () => {
     expect((spec.concat as VegaLiteSpec[]).map((p) => p.title)).toEqual(analysis.groups.map((g) => g.label));
   });
 
+  test('past twelve groups the loss figure has one panel per group, each with its λ*; shapes explained even when every point is on an edge', () => {
+    const { analysis } = sweep({ ns: [10, 100, 1000], initFactors: [0.1, 0.2, 0.3, 0.5, 0.7, 1, 1.5], regs: ['l1', 'l2'], seeds: 2, at: inverse });
+    const loss = reportFigures(analysis).find((f) => f.name === 'loss-vs-lambda')?.spec ?? {};
+    const panels = loss.concat as VegaLiteSpec[];
+    expect(panels.map((p) => p.title)).toEqual(analysis.groups.map((g) => `${g.label} · N = 1000`));
+    for (const p of panels) expect((p.layer as VegaLiteSpec[]).some((l) => values(l).some((v) => v.label === 'λ*'))).toBe(true);
+    expect((loss.resolve as { scale: { color: string } }).scale.color).toBe('independent');
+    const edges = sweep({ ns: [10, 100, 1000], at: () => 3 });
+    const star = layersOf(reportFigures(edges.analysis)[0].spec);
+    const shape = (star[star.length - 1].encoding as { shape: { legend: unknown } }).shape;
+    expect(shape.legend).not.toBeNull();
+  });
+
   test('loss: one panel per N (six spread over many), λ* marked in each, the axis ending at the λ evaluated', () => {
     const many = sweep({ ns: [10, 20, 40, 80, 160, 320, 640, 1280], seeds: 2, at: inverse });
     const loss = reportFigures(many.analysis).find((f) => f.name === 'loss-vs-lambda')?.spec ?? {};
@@ -201,7 +229,7 @@ describe('the page', () => {
     expect(html).toContain('without grid-edge N: same as the first: no N has λ* on an edge');
     expect(html).toContain('@media print');
     expect(html).not.toContain('id="partial"');
-    expect(html).not.toContain('http-equiv="refresh"');
+    expect(html).not.toContain('location.reload');
   });
 
   test('a partial sweep says so, with what is missing per N; a running one shows progress and reloads', () => {
@@ -210,13 +238,14 @@ describe('the page', () => {
     expect(missing).toEqual([{ n: 1000, cells: 3, incomplete: 2, missingPoints: 2 * (GRID.length - 2) }]);
     const live = { running: true, updatedAt: '2026-11-29T01:02:03.456Z', round: 1, pointsDone: 40, pointsTotal: 54, ratePerSecond: 8, etaSeconds: 1.75, failedTasks: 1, dollarsSoFar: 0.0123 };
     const html = reportHtml({ analysis, figures: [], failures: [], partial: false, missing, live });
-    expect(html).toContain('<section id="live-status" class="status" data-running="true"><p><strong>Running</strong> · updated 2026-11-29 01:02:03 UTC · round 1: 40 of 54 points (74 %) · 8.0 points/s · ETA 2 s · 1 failed task(s) · $0.0123 billed so far</p>');
-    expect(html).toContain('<meta http-equiv="refresh" content="10">');
+    expect(html).toContain('<section id="live-status" class="status" data-running="true" data-updated="2026-11-29T01:02:03.456Z"><p><strong>Running</strong> · updated 2026-11-29 01:02:03 UTC · round 1: 40 of 54 points (74 %) · 8.0 points/s · ETA 2 s · 1 failed task(s) · $0.0123 billed so far</p>');
+    expect(html).toContain('data-updated="2026-11-29T01:02:03.456Z"');
+    expect(html).toContain('setTimeout(() => location.reload(), 10000)');
     expect(html).toMatch(/This report is partial: the sweep is still running\. 2 of 9 cells are incomplete/);
     expect(html).toContain(`<tr><td>1000</td><td>2 of 3</td><td>${2 * (GRID.length - 2)}</td></tr>`);
     const done = reportHtml({ analysis, figures: [], failures: [], partial: false, missing, live: { ...live, running: false } });
     expect(done).toContain('data-running="false"');
-    expect(done).not.toContain('http-equiv="refresh"');
+    expect(done).not.toContain('location.reload');
     expect(done).toMatch(/This report is partial: some cells are incomplete/);
   });
 });

@@ -62,9 +62,9 @@ describe('the handler records where it ran', () => {
     const p = summary.result.provenance;
     expectWellFormed(p, before);
     expect(p.executor).toEqual({ kind: 'lambda', functionName: 'lambdastar-Trainer-1A2B3C', functionVersion: '7', memoryMb: 1769, region: 'eu-west-1' });
-    // Under vitest the code runs from source: the hash is of the module that computes it.
-    const source = fileURLToPath(new URL('../../functions/provenance.ts', import.meta.url));
-    expect(p.bundle).toEqual({ file: 'provenance.ts', sha256: sha256(source) });
+    // Under vitest the code runs from source: the hash is of the trainer module itself.
+    const source = fileURLToPath(new URL('../../functions/trainer/run-task.ts', import.meta.url));
+    expect(p.bundle).toEqual({ file: 'run-task.ts', sha256: sha256(source) });
     // Stored with the result, and read back as it was written.
     const key = summary.key ?? '';
     expect(parseResult(io.objects.get(key) ?? '', key).provenance).toEqual(p);
