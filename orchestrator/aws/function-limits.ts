@@ -57,6 +57,13 @@ export async function readFunctionFacts(client: Pick<LambdaClient, 'send'>, func
     lines.push(`lambda: function ${functionName}: ${c.MemorySize ?? '?'} MB, ${facts.architecture ?? '?'}, timeout ${c.Timeout ?? '?'} s`);
   }
   const reservedFor = reserved.value?.ReservedConcurrentExecutions;
+  // Reserved concurrency 0 turns the function off: every invocation would be throttled, forever.
+  if (reservedFor === 0) {
+    throw new EnvironmentError(
+      `--function: ${functionName} has reserved concurrency 0, so Lambda throttles every invocation (the function is turned off); ` +
+        `remove it (aws lambda delete-function-concurrency --function-name ${functionName}) or set it above 0`,
+    );
+  }
   const limit = account.value?.AccountLimit;
   // Reserved concurrency is the function's own; otherwise it shares what the account leaves unreserved.
   const available = reservedFor ?? limit?.UnreservedConcurrentExecutions;

@@ -97,6 +97,19 @@ describe('the cloud path under Lambda\'s limits', () => {
     });
   });
 
+  test('a function with reserved concurrency 0 (turned off) is an environment error before anything runs, exit 3', async () => {
+    await withLambda({ quota: 10, account: { concurrentExecutions: 1000, unreservedConcurrentExecutions: 1000, reserved: 0 } }, async (lambda, env) => {
+      const spec = join(dir, 'off.json');
+      writeFileSync(spec, JSON.stringify({ n: [10, 20], lambdas: [1e-3, 1e-2], seeds: 1, epochs: 5, valSize: 50 }));
+      const prefix = freshPrefix('off');
+      const run = await runCli(['run', '--spec', spec, '--backend', 'lambda', '--function', 'f', '--store', `s3://${TEST_BUCKET}/${prefix}`, '--no-report', '--no-progress'], { env });
+      expect(run.code).toBe(3);
+      expect(run.stderr).toMatch(/^lambdastar: --function: f has reserved concurrency 0, so Lambda throttles every invocation .*delete-function-concurrency --function-name f\) or set it above 0$/m);
+      expect(lambda.coldStarts).toBe(0);
+      expect(await objectsUnder(prefix)).toBe(0);
+    });
+  });
+
   test('--max-cost stops the run like an interrupt (exit 130), saying what is left at what cost; a resume finishes it', async () => {
     await withLambda({ quota: 4 }, async (_lambda, env) => {
       const store = `s3://${TEST_BUCKET}/${freshPrefix('budget')}`;
