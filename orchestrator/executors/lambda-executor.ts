@@ -171,7 +171,7 @@ export class LambdaExecutor implements Executor {
     const payload = this.event(batch.map((t) => ({ id: t.id, task: t.task })));
     const hedgeAfter = Math.max(this.opts.hedgeAfterMs ?? DEFAULT_HEDGE_AFTER_MS, (this.opts.hedgeFactor ?? DEFAULT_HEDGE_FACTOR) * predictedMs);
     const copies: Copy[] = [];
-    const race = {};
+    const race: Copy['race'] = {};
     const attempt = (onSent: () => void) => {
       const copy: Copy = { controller: new AbortController(), race };
       copies.push(copy);
@@ -189,7 +189,8 @@ export class LambdaExecutor implements Executor {
       return this.failed(batch, 'crash', `invocation failed: ${err instanceof Error ? `${err.name}: ${err.message}` : String(err)}`);
     } finally {
       // The race is decided; stop waiting for any other copy (the function still finishes, and bills, on its side).
-      for (const c of copies) c.controller.abort(LOST);
+      // With no answer from any copy, the others may hang as the first did: abandoned, not lost.
+      for (const c of copies) c.controller.abort(race.winnerMs === undefined ? ABANDONED : LOST);
     }
   }
 
@@ -297,14 +298,15 @@ export class LambdaExecutor implements Executor {
           );
         } catch (err) {
           if (controller.signal.aborted) {
-            // Lambda bills a copy we stopped waiting for until it ends on its side: estimate it. One
-            // abandoned may have hung, so up to the function's timeout; one that lost runs the same
-            // batch, so about as long as the copy that answered took (or its prediction).
+            // Lambda bills a copy we stopped waiting for until it ends on its side, and never past the
+            // function's timeout: estimate it. One abandoned may have hung, so the timeout; one that
+            // lost runs the same batch, so about as long as the copy that answered took (or its prediction).
             const elapsed = this.clock.now() - started;
             const abandoned = controller.signal.reason === ABANDONED;
+            const timeoutMs = this.opts.fn?.timeoutMs;
             const estimate = abandoned
-              ? Math.max(elapsed, this.opts.fn?.timeoutMs ?? elapsed)
-              : Math.max(elapsed, copy.race.winnerMs ?? predictedMs);
+              ? (timeoutMs ?? elapsed)
+              : Math.min(Math.max(elapsed, copy.race.winnerMs ?? predictedMs), timeoutMs ?? Infinity);
             this.billed.unbilled++;
             this.billed.estimatedMs += estimate;
             cost = this.dollars(estimate);

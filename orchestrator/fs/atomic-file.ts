@@ -6,6 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { createWriteStream, rmSync } from 'node:fs';
 import { mkdir, rename, rm, rmdir, stat, writeFile } from 'node:fs/promises';
 import { once } from 'node:events';
+import { hostname } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { finished } from 'node:stream/promises';
 
@@ -79,9 +80,27 @@ export async function discardTemp(temp: string): Promise<void> {
   liveTemps.delete(temp);
 }
 
-/** The name of a temporary file beside `path`; stores and `status` skip such names. */
+/**
+ * The name of a temporary file beside `path`; stores and `status` skip such names. It names its
+ * writer (host and process) so that one left by a killed process can be told and removed.
+ */
 export function tempPathFor(path: string): string {
-  return `${path}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
+  return `${path}.tmp-${hostname()}-${process.pid}-${randomBytes(4).toString('hex')}`;
+}
+
+/**
+ * Whether `name` is a temporary file whose writer is gone: written on this host by a process that
+ * no longer runs (killed mid-write). One from another host, or from a live process, is not.
+ */
+export function isAbandonedTemp(name: string): boolean {
+  const m = /\.tmp-(.+)-(\d+)-[0-9a-f]{8}$/.exec(name);
+  if (!m || m[1] !== hostname()) return false;
+  try {
+    process.kill(Number(m[2]), 0);
+    return false;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'ESRCH';
+  }
 }
 
 /** Writes `body` to a fresh temporary file beside `path` and returns its name; nothing is left behind on failure. */

@@ -6,9 +6,9 @@
  * What is not a plain file where an object should be — a folder, a FIFO, a broken or looping link —
  * is said so (`NotAFileError`), never read (a FIFO would block) and never taken as missing.
  */
-import { link, lstat, readdir, readFile, stat } from 'node:fs/promises';
+import { link, lstat, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { discardTemp, probeWritable, writeFileAtomic, writeTemp } from '../fs/atomic-file.js';
+import { discardTemp, isAbandonedTemp, probeWritable, writeFileAtomic, writeTemp } from '../fs/atomic-file.js';
 import type { ObjectBackend } from './object-backend.js';
 
 /** Something other than a plain file (or folder) where the store expects one: bad input, named. */
@@ -68,9 +68,19 @@ export class FolderBackend implements ObjectBackend {
     return writeFileAtomic(this.path(key), body);
   }
 
-  /** Every name in the folder but sub-folders' (the store decides what a name is). */
+  /**
+   * Every name in the folder but sub-folders' (the store decides what a name is). A temporary file
+   * a killed writer left behind is removed on the way (never a result: those appear whole by link).
+   */
   async *listNames(dir: string): AsyncIterable<string> {
-    for (const entry of await this.entries(dir)) if (!entry.isDirectory() || entry.name.endsWith('.json')) yield entry.name;
+    for (const entry of await this.entries(dir)) {
+      if (isAbandonedTemp(entry.name)) {
+        // Best effort: a read-only store (a reviewer's copy) is read all the same.
+        await rm(join(this.path(dir), entry.name), { force: true }).catch(() => undefined);
+        continue;
+      }
+      if (!entry.isDirectory() || entry.name.endsWith('.json')) yield entry.name;
+    }
   }
 
   async listFolders(dir: string): Promise<string[]> {

@@ -94,7 +94,9 @@ export async function fanOut(tasks: readonly PlannedTask[], opts: FanOutOptions)
       const n = (attempts.get(planned.id) ?? 0) + 1;
       attempts.set(planned.id, n);
       const retryHelps = kind === undefined || kind === 'network' || kind === 'crash';
-      if (retryHelps && n < opts.maxAttempts && !signal?.aborted && !fatal) {
+      if (retryHelps && n < opts.maxAttempts) {
+        // A stopped run leaves it for the next, like a batch never started: it has not failed for good.
+        if (signal?.aborted || fatal) continue;
         // Retried alone, so a task that crashes its batch cannot take its batch-mates down again.
         schedule([planned]);
       } else {

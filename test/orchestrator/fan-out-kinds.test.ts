@@ -57,6 +57,23 @@ describe('failures by kind', () => {
     expect(failed[0].message).toMatch(new RegExp(`^${kind}! \\(the task alone .*\\)$`));
   });
 
+  test('a task that could be retried is left for the next run, not failed, when the run is stopped meanwhile', async () => {
+    const stop = new AbortController();
+    const settled: string[] = [];
+    const failed: FailureRecord[] = [];
+    const executor = scripted(() => {
+      stop.abort();
+      return 'network';
+    });
+    await fanOut(tasks(1), {
+      executor, maxAttempts: 3, signal: stop.signal,
+      hooks: { onResult: async () => {}, onFailure: (f) => void failed.push(f), onSettled: (t) => void settled.push(t.id) },
+    });
+    expect(executor.sizes).toEqual([1]);
+    expect(failed).toEqual([]);
+    expect(settled).toEqual([]);
+  });
+
   test('an invalid event is never retried', async () => {
     const executor = scripted(() => 'invalid');
     const { failed } = await run(executor, tasks(3), 5);

@@ -4,7 +4,8 @@
  * deleted; one whose numbers were edited with a matching digest is caught by `verify` re-training.
  */
 import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { spawnSync } from 'node:child_process';
+import { hostname, tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { metricsDigest } from '../../functions/trainer/digest.js';
@@ -138,6 +139,18 @@ test('status counts a cell holding a corrupt object as corrupt, not done, and ig
   expect(JSON.parse(status.stdout)).toEqual([expect.objectContaining({ cells: 4, done: 3, open: 0, corrupt: 1 })]);
   const text = await runCli(['status', '--store', store]);
   expect(text.stdout).toMatch(/3\/4 cells done .* 1 cell\(s\) with corrupt objects — see `lambdastar verify`/);
+});
+
+test('a temporary file a killed writer of this host left is removed when the cell is read; a live writer\'s, or another host\'s, is left', async () => {
+  const store = join(dir, 'abandoned-temps');
+  cpSync(pristine, store, { recursive: true });
+  const [first] = objects(store);
+  const gone = spawnSync(process.execPath, ['-e', '0']).pid;
+  const temp = (host: string, pid: number) => join(store, 'cells', first.cell, `${first.file}.tmp-${host}-${pid}-0123abcd`);
+  for (const [host, pid] of [[hostname(), gone], [hostname(), process.pid], ['another-host', gone]] as const) writeFileSync(temp(host, pid), 'half a wri');
+  const status = await runCli(['status', '--store', store, '--json']);
+  expect(status.code).toBe(0);
+  expect([existsSync(temp(hostname(), gone)), existsSync(temp(hostname(), process.pid)), existsSync(temp('another-host', gone))]).toEqual([false, true, true]);
 });
 
 test('two stored results that disagree on a point: report and run name both (exit 2); verify re-trains both and names the one that does not reproduce', async () => {
