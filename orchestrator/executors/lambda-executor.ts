@@ -113,6 +113,8 @@ export class LambdaExecutor implements Executor {
     this.clock = opts.clock ?? realClock;
     this.random = opts.random ?? Math.random;
     this.gate = new ConcurrencyGate({ max: this.concurrency, clock: this.clock, rampStep: opts.ramp?.step, rampEveryMs: opts.ramp?.everyMs });
+    // Without the function's memory and architecture every invocation would cost $0: the budget would never stop anything.
+    if (opts.budget && !opts.fn) throw new TypeError('LambdaExecutor: a budget needs `fn` (memory and architecture) to price invocations');
   }
 
   /** Packs by predicted duration and payload bytes; the target shrinks when that keeps more invocations busy. */
@@ -210,10 +212,17 @@ export class LambdaExecutor implements Executor {
         cancelHedge?.();
         f();
       };
+      let launched = 0;
       const launch = (hedge: boolean) => {
+        const index = ++launched;
+        let sent = false;
         const onSent = () => {
           if (settled) return;
-          if (hedge) this.billed.hedges++;
+          // A copy re-sent (throttled, or after a network error) is still one hedge.
+          if (hedge && !sent) this.billed.hedges++;
+          sent = true;
+          // Only the newest copy times the next hedge: an older copy's re-send must not push it back.
+          if (index !== launched) return;
           // Timed from when this copy went out, not from waiting at the gate or backing off.
           cancelHedge?.();
           cancelHedge = undefined;

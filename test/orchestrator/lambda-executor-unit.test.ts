@@ -10,7 +10,7 @@ import { tinyTask } from '../helpers/fixtures.js';
 import { ManualClock } from '../helpers/manual-clock.js';
 import { noopResult } from '../helpers/noop-result.js';
 
-type Answer = { ok: true; ms: number } | { throttle: true } | { functionError: string; ms: number } | { outsideStore: true } | { hang: true };
+type Answer = { ok: true; ms: number } | { throttle: true } | { reset: true } | { functionError: string; ms: number } | { outsideStore: true } | { hang: true };
 
 const enc = new TextEncoder();
 const tail = (ms: number) => Buffer.from(`REPORT RequestId: r\tDuration: ${ms} ms\tBilled Duration: ${ms} ms\n`).toString('base64');
@@ -28,6 +28,7 @@ function scriptedClient(clock: ManualClock, script: (call: number) => Answer) {
       events.push(event);
       const a = script(++calls);
       if ('throttle' in a) throw new TooManyRequestsException({ message: 'Rate Exceeded.', $metadata: { httpStatusCode: 429 }, Reason: 'ConcurrentInvocationLimitExceeded' });
+      if ('reset' in a) throw Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' });
       if ('outsideStore' in a) return { StatusCode: 200, Payload: enc.encode(JSON.stringify({ ok: false, code: 'OutsideStore', message: 'event.prefix: "x" is outside this function\'s store; use --store s3://b/p' })) };
       return new Promise((resolve, reject) => {
         options?.abortSignal?.addEventListener('abort', () => reject(Object.assign(new Error('aborted'), { name: 'AbortError' })));
@@ -89,6 +90,11 @@ describe('the Lambda executor, by class', () => {
     expect(client.events).toEqual([{ tasks: [], inline: true }]);
   });
 
+  test('a budget without the function\'s memory and architecture is refused (it could price nothing)', () => {
+    expect(() => new LambdaExecutor({ client: scriptedClient(new ManualClock(), () => ({ ok: true, ms: 1 })) as never, functionName: 'f', predictSeconds: () => 1, budget: new Budget(1, () => {}) }))
+      .toThrow(/a budget needs `fn`/);
+  });
+
   test('no invocation starts once billed plus in-flight cost would pass the budget; the run is told once', async () => {
     const clock = new ManualClock();
     const perCall = invocationDollars(1000, fn.memoryMb, fn.architecture);
@@ -135,6 +141,16 @@ describe('the Lambda executor, by class', () => {
     expect([client.events.length, u.hedges, u.unbilled]).toEqual([3, 2, 3]);
     // No copy answered: each may hang as the first did, and Lambda bills each up to the function's timeout.
     expect(u.estimatedMs).toBe(3 * fn.timeoutMs);
+  });
+
+  test('a hedge re-sent after a network error is counted once', async () => {
+    const clock = new ManualClock();
+    // The original hangs; the hedge's first send meets a reset connection, its second answers.
+    const { ex, client } = executor(clock, (call) => (call === 1 ? { hang: true } : call === 2 ? { reset: true } : { ok: true, ms: 1000 }), { hedgeAfterMs: 5000, hedgeFactor: 0 });
+    const outcome = ex.runBatch(batch(1));
+    await clock.advance(9000);
+    expect((await outcome)[0].ok).toBe(true);
+    expect([client.events.length, ex.usage().hedges]).toEqual([3, 1]);
   });
 
   test('a copy that fails decides at once: the batch goes back to be split, not held until a hung copy is abandoned', async () => {
