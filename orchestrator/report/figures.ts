@@ -60,7 +60,6 @@ function flagOf(p: PointSummary): string {
   return INSIDE;
 }
 
-
 /**
  * λ* against N, log-log, for `groups`: mean λ* ± SEM, the fitted power law with its 95 % band, a
  * dashed λ ∝ 1/N line through the data's centre, and points on an edge or bound drawn apart.
@@ -83,13 +82,14 @@ function starPanel(all: readonly GroupAnalysis[], groups: readonly GroupAnalysis
   );
   const layers: VegaLiteSpec[] = [];
   for (const g of groups) {
+    if (!g.slope) continue;
     const colour = colourOf(all, g);
     const xs = g.points.map((p) => log10(p.n));
     const ys = g.points.map((p) => log10(p.meanLambdaStar));
-    if (!g.slope) continue;
+    const [lo, hi] = [Math.min(...xs), Math.max(...xs)];
     const curve = [];
     for (let i = 0; i <= 40; i++) {
-      const x = Math.min(...xs) + ((Math.max(...xs) - Math.min(...xs)) * i) / 40;
+      const x = lo + ((hi - lo) * i) / 40;
       const band = confidenceBand(xs, ys, x);
       curve.push({ n: 10 ** x, fit: 10 ** (g.slope.intercept + g.slope.value * x), lo: band && 10 ** band.lo, hi: band && 10 ** band.hi });
     }
@@ -99,10 +99,10 @@ function starPanel(all: readonly GroupAnalysis[], groups: readonly GroupAnalysis
     }
     layers.push({ data: { values: curve }, mark: { type: 'line', color: colour, strokeWidth: 1.5, clip: true }, encoding: { x: xN, y: y('fit') } });
   }
-  const all2 = groups.flatMap((g) => g.points.map((p) => ({ x: log10(p.n), y: log10(p.meanLambdaStar) })));
-  const cx = all2.reduce((s, p) => s + p.x, 0) / all2.length;
-  const cy = all2.reduce((s, p) => s + p.y, 0) / all2.length;
-  const [x0, x1] = [Math.min(...all2.map((p) => p.x)), Math.max(...all2.map((p) => p.x))];
+  const logPoints = groups.flatMap((g) => g.points.map((p) => ({ x: log10(p.n), y: log10(p.meanLambdaStar) })));
+  const cx = logPoints.reduce((s, p) => s + p.x, 0) / logPoints.length;
+  const cy = logPoints.reduce((s, p) => s + p.y, 0) / logPoints.length;
+  const [x0, x1] = [Math.min(...logPoints.map((p) => p.x)), Math.max(...logPoints.map((p) => p.x))];
   const reference = [x0, x1].map((x) => ({ n: 10 ** x, fit: 10 ** (cy - (x - cx)), line: 'λ ∝ 1/N (reference through the data\'s centre)' }));
   layers.push({
     data: { values: reference },

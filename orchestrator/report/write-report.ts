@@ -55,18 +55,18 @@ export async function writeReport(
   await writeFileAtomic(paths.csv, (function* () {
     for (const line of csvLines(sweepId, manifest.spec, cells)) yield `${line}\n`;
   })());
+  // A native renderer: loaded only when PNGs are asked for.
+  const png = opts.png ? await import('./render-png.js') : undefined;
   const figures = [];
   for (const f of reportFigures(analysis, opts.lossN)) {
     const svg = await renderSvg(f.spec);
     const path = files.figure(f.name);
     await writeFileAtomic(path, svg);
     paths.figures.push(path);
-    if (opts.png) {
-      const png = path.replace(/\.svg$/, '.png');
-      // A native renderer: loaded only when PNGs are asked for.
-      const { renderPng } = await import('./render-png.js');
-      await writeFileAtomic(png, renderPng(svg));
-      paths.pngs.push(png);
+    if (png) {
+      const pngPath = path.replace(/\.svg$/, '.png');
+      await writeFileAtomic(pngPath, png.renderPng(svg));
+      paths.pngs.push(pngPath);
     }
     figures.push({ name: f.name, caption: f.caption, svg });
   }
