@@ -5,13 +5,14 @@
 import type { Dataset } from './data.js';
 import { applyStandardizer, fitStandardizer, generate } from './data.js';
 import type { Layout } from './mlp.js';
-import { evaluate, initWeights, layout, penalty } from './mlp.js';
+import { initWeights, layout, penalty } from './mlp.js';
+import { defaultEngine } from './engines.js';
+import type { TrainerEngine } from './trainer-engine.js';
 import { streamFor } from './rng.js';
 import { metricsDigest } from './digest.js';
 import { taskId } from './ids.js';
 import type { LambdaMetrics, Task, TaskResult } from './task.js';
 import { TRAINER_VERSION } from './task.js';
-import { trainAll } from './train.js';
 
 /** The file this trainer code was loaded from (a bundle, or a chunk of one): what a result's provenance hashes. */
 export const TRAINER_URL = import.meta.url;
@@ -45,17 +46,14 @@ export function prepareTask(task: Task): PreparedTask {
 }
 
 /** Trains every λ of `task` and returns its metrics, in the order of `task.lambdas`. */
-export function trainTask(task: Task): LambdaMetrics[] {
+export function trainTask(task: Task, engine: TrainerEngine = defaultEngine()): LambdaMetrics[] {
   const { lay, train, validation, init } = prepareTask(task);
-  const params = new Float64Array(lay.size * task.lambdas.length);
-  for (let l = 0; l < task.lambdas.length; l++) params.set(init, l * lay.size);
-  trainAll(params, lay, task.lambdas, train, task, shuffleStream(task));
+  const { params, evaluations } = engine.run({ lay, init, lambdas: task.lambdas, train, validation, opts: task, shuffle: shuffleStream(task) });
   return task.lambdas.map((lambda, l): LambdaMetrics => {
-    const o = l * lay.size;
-    if (!allFinite(params, o, lay.size)) return { lambda, diverged: true };
-    const trainEval = evaluate(params, o, lay, train);
-    const valEval = evaluate(params, o, lay, validation);
-    const { omega, norm } = penalty(params, o, lay, task.reg, task.regularizeBiases);
+    const evaluation = evaluations[l];
+    if (!evaluation) return { lambda, diverged: true };
+    const { train: trainEval, validation: valEval } = evaluation;
+    const { omega, norm } = penalty(params, l * lay.size, lay, task.reg, task.regularizeBiases);
     const metrics = {
       lambda,
       trainLoss: trainEval.loss,
@@ -68,15 +66,10 @@ export function trainTask(task: Task): LambdaMetrics[] {
   });
 }
 
-function allFinite(p: Float64Array, from: number, count: number): boolean {
-  for (let i = from; i < from + count; i++) if (!Number.isFinite(p[i])) return false;
-  return true;
-}
-
 /** Trains `task` and packages the result with its digest and wall time. */
-export function runTask(task: Task, id: string = taskId(task)): TaskResult {
+export function runTask(task: Task, id: string = taskId(task), engine: TrainerEngine = defaultEngine()): TaskResult {
   const started = performance.now();
-  const metrics = trainTask(task);
+  const metrics = trainTask(task, engine);
   return {
     taskId: id,
     task,

@@ -32,24 +32,37 @@ const EXP2_TABLE = new Float64Array(EXP2_64THS);
 /** 2^(m − 64), m = 0…128 (exact: powers of two). */
 const POW2 = new Float64Array(129).map((_, m) => 2 ** (m - 64));
 
-const INV_LN2_64 = '92.33248261689366'; // 64 / ln 2
-// ln2/64 split so that k·HI is exact for |k| < 2^21.
-const LN2_64_HI = '0.01083042469326756';
-const LN2_64_LO = '2.9815858269852933e-12';
+/**
+ * The constants of the one tanh, shared by the JS and WebAssembly kernel generators: t's clamp, the
+ * round-to-integer shift 1.5·2^52, 64/ln 2, ln2/64 split so that k·HI is exact for |k| < 2^21,
+ * and the Taylor coefficients of e^r − 1 from r² on.
+ */
+export const TANH = {
+  clamp: 38.2,
+  round: 6755399441055744,
+  invLn2x64: 92.33248261689366,
+  ln2by64Hi: 0.01083042469326756,
+  ln2by64Lo: 2.9815858269852933e-12,
+  taylor: [0.5, 0.16666666666666666, 0.041666666666666664, 0.008333333333333333, 0.001388888888888889],
+} as const;
+
+/** The tables `tanhStatements` reads, for kernels that keep their own copy (WebAssembly memory). */
+export const TANH_TABLES = { exp2: EXP2_TABLE, pow2: POW2 } as const;
 
 /**
  * Statements computing `out = tanh(arg)`, for inlining into generated kernels; they read the
  * tables as `EXP2_TABLE` and `POW2` (see `compileWithTables`). The one definition of the function.
  */
 export function tanhStatements(out: string, arg: string): string[] {
+  const [c2, c3, c4, c5, c6] = TANH.taylor;
   return [
     `let ${out};`,
     `{`,
-    `const tanh_t = Math.min(Math.max(-2 * (${arg}), -38.2), 38.2);`,
-    `const tanh_k = (tanh_t * ${INV_LN2_64} + 6755399441055744) - 6755399441055744;`,
-    `const tanh_r = tanh_t - tanh_k * ${LN2_64_HI} - tanh_k * ${LN2_64_LO};`,
-    `const tanh_p = tanh_r * (1 + tanh_r * (0.5 + tanh_r * (0.16666666666666666 + tanh_r * (0.041666666666666664 +` +
-      ` tanh_r * (0.008333333333333333 + tanh_r * 0.001388888888888889)))));`,
+    `const tanh_t = Math.min(Math.max(-2 * (${arg}), -${TANH.clamp}), ${TANH.clamp});`,
+    `const tanh_k = (tanh_t * ${TANH.invLn2x64} + ${TANH.round}) - ${TANH.round};`,
+    `const tanh_r = tanh_t - tanh_k * ${TANH.ln2by64Hi} - tanh_k * ${TANH.ln2by64Lo};`,
+    `const tanh_p = tanh_r * (1 + tanh_r * (${c2} + tanh_r * (${c3} + tanh_r * (${c4} +` +
+      ` tanh_r * (${c5} + tanh_r * ${c6})))));`,
     `const tanh_base = POW2[(tanh_k >> 6) + 64] * EXP2_TABLE[tanh_k & 63];`,
     `const tanh_em1 = (tanh_base - 1) + tanh_base * tanh_p;`,
     `${out} = -tanh_em1 / (2 + tanh_em1);`,

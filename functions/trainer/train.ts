@@ -58,7 +58,7 @@ export function epochOrders(n: number, epochs: number, shuffle: Rng): Int32Array
 }
 
 /** Fisher–Yates shuffle of the identity: a fresh uniform permutation each epoch. */
-function permute(order: Int32Array, rng: Rng): void {
+export function permute(order: Int32Array, rng: Rng): void {
   for (let i = 0; i < order.length; i++) order[i] = i;
   for (let i = order.length - 1; i > 0; i--) {
     const j = rng.below(i + 1);

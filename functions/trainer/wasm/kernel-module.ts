@@ -1,0 +1,302 @@
+/**
+ * The WebAssembly SIMD twin of kernels.ts: the same straight-line arithmetic for one network shape,
+ * with two λ per f64x2 (lane 0 and lane 1 each do exactly the operations of one λ, in the JS
+ * kernel's order), so both produce identical bits. exp and log1p are imported from the host's
+ * `Math`, the implementation the JS kernels call.
+ *
+ * Memory: the tanh tables at TABLES; everything else is placed by the caller and passed as byte
+ * addresses. A pair's parameters are one block of `size` v128 — parameter k of both λ at 16·k —
+ * and its coefficients (L2: c = 1 − ηλ, L1: ηλ) one v128.
+ */
+import { F64, I32, OP, SIMD, V128, encodeModule, type FuncDef } from './binary.js';
+import {
+  Fn, add, and, bump, div, doWhile, get, gt, i32, i32Add, i32Mul, load, loadSplat, lt, mul, neg, or, pmax, pmin, select, set,
+  splat, splatF64, store, sub, whileLoop, type Expr,
+} from './expr.js';
+import type { Layout } from '../mlp.js';
+import type { Reg } from '../task.js';
+import { TANH, TANH_TABLES } from '../tanh.js';
+import { expStatements } from './exp.js';
+
+/** Byte addresses of the tanh tables; the caller's data starts at DATA_START. */
+export const TABLES = { exp2: 0, pow2: TANH_TABLES.exp2.length * 8 };
+export const DATA_START = 2048;
+
+const IMPORT_LOG1P = 0;
+
+/** Shape-specific emitters, shared by the three functions. */
+class Emitter {
+  constructor(
+    readonly fn: Fn,
+    readonly lay: Layout,
+  ) {}
+
+  v(): number {
+    return this.fn.local(V128);
+  }
+
+  /** The pattern at index local `i`: its inputs splatted into x_k locals and its target. */
+  loadPattern(xPtr: number, dPtr: number, i: number, xs: number[], d: number | undefined): Expr[] {
+    const row = this.fn.local(I32);
+    const out: Expr[] = [set(row, i32Add(get(xPtr), i32Mul(get(i), i32(this.lay.dim * 8))))];
+    xs.forEach((x, k) => out.push(set(x, loadSplat(row, k * 8))));
+    if (d !== undefined) {
+      const at = this.fn.local(I32);
+      out.push(set(at, i32Add(get(dPtr), i32Mul(get(i), i32(8)))), set(d, loadSplat(at, 0)));
+    }
+    return out;
+  }
+
+  /** h_j = tanh(s): tanhStatements' operations, lane by lane; the tables read per lane. */
+  tanh(out: number, s: Expr): Expr[] {
+    const { fn } = this;
+    const [t, shifted, k, r, p, em1, base] = [this.v(), this.v(), this.v(), this.v(), this.v(), this.v(), this.v()];
+    const [k0, k1] = [fn.local(I32), fn.local(I32)];
+    const [c2, c3, c4, c5, c6] = TANH.taylor;
+    const poly = mul(get(r), add(splat(1), mul(get(r), add(splat(c2), mul(get(r), add(splat(c3),
+      mul(get(r), add(splat(c4), mul(get(r), add(splat(c5), mul(get(r), splat(c6))))))))))));
+    // The table entry of both lanes: lane 0 splatted, lane 1 loaded over it.
+    const gather = (index: (lane: number) => Expr, table: number): Expr => (c) => {
+      index(k0)(c);
+      c.simdMem(SIMD.load64Splat, 3, table);
+      c.set(base);
+      index(k1)(c);
+      c.get(base);
+      c.simdMem(SIMD.load64Lane, 3, table, 1);
+    };
+    const powIndex = (lane: number): Expr => (c) => (c.get(lane), c.i32(6), c.emit(OP.i32ShrS), c.i32(64), c.emit(OP.i32Add), c.i32(127), c.emit(OP.i32And), c.i32(3), c.emit(OP.i32Shl));
+    const expIndex = (lane: number): Expr => (c) => (c.get(lane), c.i32(63), c.emit(OP.i32And), c.i32(3), c.emit(OP.i32Shl));
+    return [
+      set(t, pmin(pmax(mul(splat(-2), s), splat(-TANH.clamp)), splat(TANH.clamp))),
+      set(shifted, add(mul(get(t), splat(TANH.invLn2x64)), splat(TANH.round))),
+      set(k, sub(get(shifted), splat(TANH.round))),
+      set(r, sub(sub(get(t), mul(get(k), splat(TANH.ln2by64Hi))), mul(get(k), splat(TANH.ln2by64Lo)))),
+      set(p, poly),
+      // ToInt32(k), as JS's `k >> 6` and `k & 63` take it, is the low word of k + 1.5·2^52 (|k| < 2^31);
+      // for a NaN t every path gives a NaN h whatever the index.
+      (c) => (c.get(shifted), c.simd(SIMD.i32x4ExtractLane, 0), c.set(k0), c.get(shifted), c.simd(SIMD.i32x4ExtractLane, 2), c.set(k1)),
+      (c) => {
+        gather(powIndex, TABLES.pow2)(c);
+        const pow = this.v();
+        c.set(pow);
+        gather(expIndex, TABLES.exp2)(c);
+        c.get(pow);
+        c.simd(SIMD.f64x2Mul); // EXP2[…] · POW2[…]: × commutes exactly
+        c.set(base);
+      },
+      set(em1, add(sub(get(base), splat(1)), mul(get(base), get(p)))),
+      set(out, div(neg(get(em1)), add(splat(2), get(em1)))),
+    ];
+  }
+
+  /** Forward pass of the pair at `pb`: fills hs and leaves the logit in `a`. */
+  forward(pb: number, xs: number[], hs: number[], a: number): Expr[] {
+    const { dim, hidden } = this.lay;
+    const out: Expr[] = [];
+    for (let j = 0; j < hidden; j++) {
+      let s: Expr = load(pb, (this.lay.b1 + j) * 16);
+      for (let k = 0; k < dim; k++) s = add(s, mul(load(pb, (j * dim + k) * 16), get(xs[k])));
+      out.push(...this.tanh(hs[j], s));
+    }
+    let sum: Expr = load(pb, this.lay.b2 * 16);
+    for (let j = 0; j < hidden; j++) sum = add(sum, mul(load(pb, (this.lay.v + j) * 16), get(hs[j])));
+    out.push(set(a, sum));
+    return out;
+  }
+
+  /** δ = σ(a) − d = 1/(1 + e^−a) − d, as kernels.ts computes it. */
+  delta(out: number, a: number, d: number): Expr[] {
+    const [minusA, e] = [this.v(), this.v()];
+    return [
+      set(minusA, neg(get(a))),
+      ...expStatements(this.fn, e, minusA),
+      set(out, sub(div(splat(1), add(splat(1), get(e))), get(d))),
+    ];
+  }
+}
+
+/** `w − step` for a parameter, regularized by `coef` or not, as kernels.ts's `update`. */
+function update(w: Expr, regularized: boolean, reg: Reg, coef: number, step: Expr): Expr {
+  if (!regularized) return sub(w, step);
+  if (reg === 'l2') return sub(mul(w, get(coef)), step);
+  // sign(w) ∈ {1, −1, 0} (NaN → 0) from the two comparison masks.
+  const sign = (wv: Expr) => or(and(gt(wv, splat(0)), splat(1)), and(lt(wv, splat(0)), splat(-1)));
+  return sub(sub(w, mul(get(coef), sign(w))), step);
+}
+
+/** Is parameter q of a block regularized (weights always, biases on request)? */
+function regularizedAt(lay: Layout, q: number, regularizeBiases: boolean): boolean {
+  return regularizeBiases || q < lay.b1 || (q >= lay.v && q < lay.b2);
+}
+
+/** online(xPtr, dPtr, orderPtr, n, pPtr, cPtr, pairs, η): one B = 1 epoch over order[0…n). */
+function online(lay: Layout, reg: Reg, regularizeBiases: boolean): FuncDef {
+  const fn = new Fn([I32, I32, I32, I32, I32, I32, I32, F64]);
+  const [xPtr, dPtr, orderPtr, n, pPtr, cPtr, pairs, eta] = [0, 1, 2, 3, 4, 5, 6, 7];
+  const e = new Emitter(fn, lay);
+  const [b, i, pb, cb, q] = [fn.local(I32), fn.local(I32), fn.local(I32), fn.local(I32), fn.local(I32)];
+  const [etaV, d, coef, a, delta, ed] = [e.v(), e.v(), e.v(), e.v(), e.v(), e.v()];
+  const xs = Array.from({ length: lay.dim }, () => e.v());
+  const hs = Array.from({ length: lay.hidden }, () => e.v());
+  const perPair: Expr[] = [set(coef, load(cb, 0)), ...e.forward(pb, xs, hs, a)];
+  perPair.push(
+    ...e.delta(delta, a, d),
+    set(ed, mul(get(etaV), get(delta))),
+    store(pb, lay.b2 * 16, update(load(pb, lay.b2 * 16), regularizeBiases, reg, coef, get(ed))),
+  );
+  for (let j = 0; j < lay.hidden; j++) {
+    const [v, edh] = [e.v(), e.v()];
+    perPair.push(
+      set(v, load(pb, (lay.v + j) * 16)),
+      set(edh, mul(mul(get(ed), get(v)), sub(splat(1), mul(get(hs[j]), get(hs[j]))))),
+      store(pb, (lay.v + j) * 16, update(get(v), true, reg, coef, mul(get(ed), get(hs[j])))),
+      store(pb, (lay.b1 + j) * 16, update(load(pb, (lay.b1 + j) * 16), regularizeBiases, reg, coef, get(edh))),
+    );
+    for (let k = 0; k < lay.dim; k++) {
+      const at = (j * lay.dim + k) * 16;
+      perPair.push(store(pb, at, update(load(pb, at), true, reg, coef, mul(get(edh), get(xs[k])))));
+    }
+  }
+  const code = fn.body(
+    set(etaV, splatF64(get(eta))),
+    set(b, i32(0)),
+    whileLoop(lt32(get(b), get(n)), [
+      set(i, loadI32(orderPtr, b)),
+      ...e.loadPattern(xPtr, dPtr, i, xs, d),
+      set(pb, get(pPtr)), set(cb, get(cPtr)), set(q, get(pairs)),
+      doWhile([...perPair, bump(pb, lay.size * 16), bump(cb, 16), bump(q, -1)], get(q)),
+      bump(b, 1),
+    ]),
+  );
+  return { name: 'online', type: { params: fn.params, results: [] }, locals: fn.locals, code };
+}
+
+/**
+ * batch(xPtr, dPtr, orderPtr, n, B, pPtr, gPtr, cPtr, pairs, η): one epoch of mini-batches. Per
+ * batch and pair, the gradient sums pattern by pattern in `order` (as the JS kernel's), then the
+ * mean is applied and g cleared.
+ */
+function batch(lay: Layout, reg: Reg, regularizeBiases: boolean): FuncDef {
+  const fn = new Fn([I32, I32, I32, I32, I32, I32, I32, I32, I32, F64]);
+  const [xPtr, dPtr, orderPtr, n, size, pPtr, gPtr, cPtr, pairs, eta] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9];
+  const e = new Emitter(fn, lay);
+  const [start, end, b, i, pb, cb, q] = Array.from({ length: 7 }, () => fn.local(I32));
+  const [scale, d, coef, a, delta] = [e.v(), e.v(), e.v(), e.v(), e.v()];
+  const xs = Array.from({ length: lay.dim }, () => e.v());
+  const hs = Array.from({ length: lay.hidden }, () => e.v());
+  const accumulate = (at: number, x: Expr): Expr => store(gPtr, at * 16, add(load(gPtr, at * 16), x));
+  const perPattern: Expr[] = [
+    set(i, loadI32(orderPtr, b)),
+    ...e.loadPattern(xPtr, dPtr, i, xs, d),
+    ...e.forward(pb, xs, hs, a),
+    ...e.delta(delta, a, d),
+    accumulate(lay.b2, get(delta)),
+  ];
+  for (let j = 0; j < lay.hidden; j++) {
+    const dh = e.v();
+    perPattern.push(
+      set(dh, mul(mul(get(delta), load(pb, (lay.v + j) * 16)), sub(splat(1), mul(get(hs[j]), get(hs[j]))))),
+      accumulate(lay.v + j, mul(get(delta), get(hs[j]))),
+      accumulate(lay.b1 + j, get(dh)),
+    );
+    for (let k = 0; k < lay.dim; k++) perPattern.push(accumulate(j * lay.dim + k, mul(get(dh), get(xs[k]))));
+  }
+  const apply: Expr[] = [];
+  for (let p = 0; p < lay.size; p++) {
+    const step = e.v();
+    apply.push(
+      set(step, mul(get(scale), load(gPtr, p * 16))),
+      store(gPtr, p * 16, splat(0)),
+      store(pb, p * 16, update(load(pb, p * 16), regularizedAt(lay, p, regularizeBiases), reg, coef, get(step))),
+    );
+  }
+  const code = fn.body(
+    set(start, i32(0)),
+    whileLoop(lt32(get(start), get(n)), [
+      // end = min(start + B, n)
+      (c) => {
+        c.get(start).get(size).emit(OP.i32Add).set(end);
+        c.get(end).get(n).get(end).get(n).emit(OP.i32LtS, OP.select).set(end);
+      },
+      (c) => c.get(eta).get(end).get(start).emit(OP.i32Sub, OP.f64ConvertI32S, OP.f64Div).simd(SIMD.f64x2Splat).set(scale),
+      set(pb, get(pPtr)), set(cb, get(cPtr)), set(q, get(pairs)),
+      doWhile([
+        set(coef, load(cb, 0)),
+        set(b, get(start)),
+        doWhile([...perPattern, bump(b, 1)], lt32(get(b), get(end))),
+        ...apply,
+        bump(pb, lay.size * 16), bump(cb, 16), bump(q, -1),
+      ], get(q)),
+      set(start, get(end)),
+    ]),
+  );
+  return { name: 'batch', type: { params: fn.params, results: [] }, locals: fn.locals, code };
+}
+
+/**
+ * evaluate(xPtr, dPtr, n, pb, outPtr): Σ cross-entropy and misclassified count of both networks of
+ * the pair at `pb` over patterns 0…n−1, written as f64 [loss0, loss1, wrong0, wrong1] at outPtr;
+ * per lane, evaluatorFor's scalar operations.
+ */
+function evaluate(lay: Layout): FuncDef {
+  const fn = new Fn([I32, I32, I32, I32, I32]);
+  const [xPtr, dPtr, n, pb, outPtr] = [0, 1, 2, 3, 4];
+  const e = new Emitter(fn, lay);
+  const i = fn.local(I32);
+  const a = e.v();
+  const xs = Array.from({ length: lay.dim }, () => e.v());
+  const hs = Array.from({ length: lay.hidden }, () => e.v());
+  const [dS, al, log] = [fn.local(F64), fn.local(F64), fn.local(F64)];
+  const [minusAbs, expMinusAbs] = [e.v(), e.v()];
+  const losses = [fn.local(F64), fn.local(F64)];
+  const wrongs = [fn.local(I32), fn.local(I32)];
+  const lane = (L: number): Expr => (c) => {
+    c.get(a).simd(SIMD.f64x2ExtractLane, L).set(al);
+    // loss += (a > 0 ? a + log1p(exp(−a)) : log1p(exp(a))) − d·a, with exp(∓a) from `expMinusAbs`
+    c.get(losses[L]);
+    c.get(expMinusAbs).simd(SIMD.f64x2ExtractLane, L).emit(OP.call, IMPORT_LOG1P).set(log);
+    c.get(al).f64(0).emit(OP.f64Gt, OP.if, F64);
+    c.get(al).get(log).emit(OP.f64Add);
+    c.emit(OP.else).get(log).emit(OP.end);
+    c.get(dS).get(al).emit(OP.f64Mul, OP.f64Sub, OP.f64Add).set(losses[L]);
+    // wrong += (a ≥ 0 ? 1 : 0) ≠ d
+    c.get(wrongs[L]).f64(1).f64(0).get(al).f64(0).emit(OP.f64Ge, OP.select).get(dS).emit(OP.f64Ne, OP.i32Add).set(wrongs[L]);
+  };
+  const dAt = fn.local(I32);
+  const code = fn.body(
+    set(i, i32(0)),
+    whileLoop(lt32(get(i), get(n)), [
+      ...e.loadPattern(xPtr, dPtr, i, xs, undefined),
+      ...e.forward(pb, xs, hs, a),
+      set(dAt, i32Add(get(dPtr), i32Mul(get(i), i32(8)))),
+      (c) => c.get(dAt).mem(OP.f64Load, 3, 0).set(dS),
+      set(minusAbs, select(neg(get(a)), get(a), gt(get(a), splat(0)))),
+      ...expStatements(fn, expMinusAbs, minusAbs),
+      lane(0),
+      lane(1),
+      bump(i, 1),
+    ]),
+    (c) => {
+      [losses[0], losses[1]].forEach((l, k) => c.get(outPtr).get(l).mem(OP.f64Store, 3, k * 8));
+      [wrongs[0], wrongs[1]].forEach((w, k) => c.get(outPtr).get(w).emit(OP.f64ConvertI32S).mem(OP.f64Store, 3, 16 + k * 8));
+    },
+  );
+  return { name: 'evaluate', type: { params: fn.params, results: [] }, locals: fn.locals, code };
+}
+
+const lt32 = (x: Expr, y: Expr): Expr => (c) => (x(c), y(c), c.emit(OP.i32LtS));
+
+/** The i32 at base + 4·index. */
+const loadI32 = (base: number, index: number): Expr => (c) => {
+  c.get(base).get(index).i32(2).emit(OP.i32Shl, OP.i32Add).mem(OP.i32Load, 2, 0);
+};
+
+/** The module's bytes for one network shape, regularizer and bias option. */
+export function kernelModule(lay: Layout, reg: Reg, regularizeBiases: boolean): Uint8Array {
+  const f64ToF64 = { params: [F64], results: [F64] } as const;
+  return encodeModule({
+    imports: [{ name: 'log1p', type: { params: [...f64ToF64.params], results: [...f64ToF64.results] } }],
+    functions: [online(lay, reg, regularizeBiases), batch(lay, reg, regularizeBiases), evaluate(lay)],
+    memoryPages: 1,
+  });
+}

@@ -1,0 +1,15 @@
+// The part of the WebAssembly JS API the kernels use (TypeScript ships it only with the DOM lib).
+declare namespace WebAssembly {
+  class Module {
+    constructor(bytes: Uint8Array);
+  }
+  class Instance {
+    constructor(module: Module, imports: Record<string, Record<string, unknown>>);
+    readonly exports: Record<string, unknown>;
+  }
+  class Memory {
+    readonly buffer: ArrayBuffer;
+    grow(pages: number): number;
+  }
+  function validate(bytes: Uint8Array): boolean;
+}
