@@ -9,7 +9,7 @@
  * Math.exp over millions of arguments, including every branch's edges.
  */
 import { SIMD, V128 } from './binary.js';
-import { type Expr, type Fn, abs, add, div, eq, ge, get, gt, lt, mul, select, set, splat, sub, trunc } from './expr.js';
+import { type Expr, type Fn, abs, add, div, eq, ge, get, gt, horner, lt, mul, select, set, splat, sub, trunc } from './expr.js';
 
 const FDLIBM = {
   oThreshold: 7.09782712893383973096e2,
@@ -45,7 +45,6 @@ export function expStatements(fn: Fn, out: number, x: number): Expr[] {
   const v = () => fn.local(V128);
   const [ax, k, hi, lo, xr, t, c, y, twopk, kScaled] = [v(), v(), v(), v(), v(), v(), v(), v(), v(), v()];
   const [reduced, below] = [v(), v()];
-  const [p1, p2, p3, p4, p5] = FDLIBM.p;
   const X = get(x);
   const half = select(splat(-0.5), splat(0.5), lt(X, splat(0)));
   return [
@@ -58,7 +57,7 @@ export function expStatements(fn: Fn, out: number, x: number): Expr[] {
     set(xr, select(sub(get(hi), get(lo)), X, get(reduced))),
     set(t, mul(get(xr), get(xr))),
     // c = x − t·(P1 + t·(P2 + t·(P3 + t·(P4 + t·P5))))
-    set(c, sub(get(xr), mul(get(t), [p1, p2, p3, p4].reduceRight<Expr>((inner, coef) => add(splat(coef), mul(get(t), inner)), splat(p5))))),
+    set(c, sub(get(xr), mul(get(t), horner(get(t), FDLIBM.p)))),
     // 2^k, or 2^(k+1000) below k = −1021, from k + 1023 placed in the exponent field.
     set(below, lt(get(k), splat(-1021))),
     set(kScaled, select(add(get(k), splat(1000)), get(k), get(below))),

@@ -77,6 +77,10 @@ export const trunc = (a: Expr): Expr => (c) => (a(c), c.simd(SIMD.f64x2Trunc));
 /** Per lane (bit by bit), `ifTrue` where the comparison mask is set, else `ifFalse`. */
 export const select = (ifTrue: Expr, ifFalse: Expr, mask: Expr): Expr => (c) => (ifTrue(c), ifFalse(c), mask(c), c.simd(SIMD.bitselect));
 
+/** c₀ + x·(c₁ + x·(c₂ + …)), innermost first: the order a written-out Horner form evaluates in. */
+export const horner = (x: Expr, coefficients: readonly number[]): Expr =>
+  coefficients.slice(0, -1).reduceRight<Expr>((inner, c) => add(splat(c), mul(x, inner)), splat(coefficients[coefficients.length - 1]));
+
 /** Both lanes x. */
 export const splat = (x: number): Expr => (c) => c.get(c.fn.constant(x));
 

@@ -10,7 +10,7 @@
  */
 import { F64, I32, OP, SIMD, V128, encodeModule, type FuncDef } from './binary.js';
 import {
-  Fn, add, and, bump, div, doWhile, get, gt, i32, i32Add, i32Mul, load, loadSplat, lt, mul, neg, or, pmax, pmin, select, set,
+  Fn, add, and, bump, div, doWhile, get, gt, horner, i32, i32Add, i32Mul, load, loadSplat, lt, mul, neg, or, pmax, pmin, select, set,
   splat, splatF64, store, sub, whileLoop, type Expr,
 } from './expr.js';
 import type { Layout } from '../mlp.js';
@@ -52,9 +52,7 @@ class Emitter {
     const { fn } = this;
     const [t, shifted, k, r, p, em1, base] = [this.v(), this.v(), this.v(), this.v(), this.v(), this.v(), this.v()];
     const [k0, k1] = [fn.local(I32), fn.local(I32)];
-    const [c2, c3, c4, c5, c6] = TANH.taylor;
-    const poly = mul(get(r), add(splat(1), mul(get(r), add(splat(c2), mul(get(r), add(splat(c3),
-      mul(get(r), add(splat(c4), mul(get(r), add(splat(c5), mul(get(r), splat(c6))))))))))));
+    const poly = mul(get(r), horner(get(r), [1, ...TANH.taylor]));
     // The table entry of both lanes: lane 0 splatted, lane 1 loaded over it.
     const gather = (index: (lane: number) => Expr, table: number): Expr => (c) => {
       index(k0)(c);
@@ -67,6 +65,8 @@ class Emitter {
     const powIndex = (lane: number): Expr => (c) => (c.get(lane), c.i32(6), c.emit(OP.i32ShrS), c.i32(64), c.emit(OP.i32Add), c.i32(127), c.emit(OP.i32And), c.i32(3), c.emit(OP.i32Shl));
     const expIndex = (lane: number): Expr => (c) => (c.get(lane), c.i32(63), c.emit(OP.i32And), c.i32(3), c.emit(OP.i32Shl));
     return [
+      // pmax(t, lo) = t < lo ? lo : t and pmin(t, hi) = hi < t ? hi : t: Math.max/min's values here
+      // (NaN passes through; the bounds are not zeros, so ±0 never meet).
       set(t, pmin(pmax(mul(splat(-2), s), splat(-TANH.clamp)), splat(TANH.clamp))),
       set(shifted, add(mul(get(t), splat(TANH.invLn2x64)), splat(TANH.round))),
       set(k, sub(get(shifted), splat(TANH.round))),
