@@ -1,14 +1,17 @@
 /**
- * Where and how a result was produced: the trainer bundle that ran it, Node, the platform, the
- * executor (a local process or a Lambda function) and the time. Stored beside the numbers and
- * outside their digest, so that results from different machines stay bit-comparable.
+ * Where and how a result was produced: the trainer bundle that ran it, the kernels it trained with,
+ * Node, the platform, the executor (a local process or a Lambda function) and the time. Stored
+ * beside the numbers and outside their digest, so that results from different machines stay
+ * bit-comparable.
  */
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
+import { defaultEngine } from './trainer/engines.js';
 import { TRAINER_URL } from './trainer/run-task.js';
+import { KERNELS } from './trainer/kernel-setting.js';
 
 const nonEmpty = z.string().min(1);
 
@@ -27,6 +30,8 @@ const executorSchema = z.discriminatedUnion('kind', [
 export const provenanceSchema = z.strictObject({
   /** The file the trainer code was loaded from (its name) and the sha256 of its bytes. */
   bundle: z.strictObject({ file: nonEmpty, sha256: z.string().regex(/^[0-9a-f]{64}$/) }),
+  /** The engine that trained it (functions/trainer/engines.ts); absent from results stored before it was recorded. */
+  kernel: z.enum(KERNELS).optional(),
   node: nonEmpty,
   platform: nonEmpty,
   arch: nonEmpty,
@@ -70,7 +75,18 @@ function runningBundle(): Provenance['bundle'] {
   return bundle;
 }
 
-/** The provenance of a result produced now, in this process, by `executor`. */
+/**
+ * The provenance of a result produced now, in this process, by `executor`, trained (as runTask does
+ * by default) by this process's engine.
+ */
 export function provenanceHere(executor: ExecutorInfo, at: Date = new Date()): Provenance {
-  return { bundle: runningBundle(), node: process.version, platform: process.platform, arch: process.arch, executor, at: at.toISOString() };
+  return {
+    bundle: runningBundle(),
+    kernel: defaultEngine().kernel,
+    node: process.version,
+    platform: process.platform,
+    arch: process.arch,
+    executor,
+    at: at.toISOString(),
+  };
 }

@@ -1,6 +1,7 @@
 /** The `lambdastar` command line: plan, run, status, report, task, verify, predict, migrate. */
 import { Command, CommanderError } from 'commander';
 import { registerCommands } from './cli/commands.js';
+import { checkKernelSetting } from './cli/kernel-check.js';
 import { EXIT, exitCodeOf } from './errors.js';
 import { packageVersion } from './paths.js';
 
@@ -22,6 +23,7 @@ registerCommands(program);
 for (const c of program.commands) c.exitOverride();
 
 try {
+  await checkKernelSetting(process.env);
   await program.parseAsync(process.argv);
 } catch (err) {
   if (err instanceof CommanderError) {

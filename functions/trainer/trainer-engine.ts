@@ -7,9 +7,8 @@
 import type { Dataset } from './data.js';
 import type { Layout } from './mlp.js';
 import type { Rng } from './rng.js';
+import type { KernelName } from './kernel-setting.js';
 import type { SgdOptions } from './train.js';
-
-export type KernelName = 'wasm-simd' | 'js';
 
 export interface Evaluation {
   /** Mean cross-entropy. */

@@ -1,6 +1,6 @@
 /**
  * What produced a sweep's numbers (pure): the stored results that hold its points, counted by
- * source — executor, trainer bundle, Node and platform — for the report and the terminal.
+ * source — executor, trainer bundle and kernel, Node and platform — for the report and the terminal.
  */
 import type { ExecutorInfo, Provenance } from '../../functions/provenance.js';
 import type { TaskResult } from '../../functions/trainer/task.js';
@@ -27,12 +27,14 @@ function executorText(e: ExecutorInfo): string {
 }
 
 const bundleText = (b: Provenance['bundle']) => `${b.file} ${short(b.sha256)}`;
+/** " · kernel wasm-simd", or nothing for a result stored before the kernel was recorded. */
+const kernelText = (k: Provenance['kernel']) => (k ? ` · kernel ${k}` : '');
 const runtimeText = (p: Omit<Provenance, 'at'>) => `Node ${p.node} · ${p.platform}/${p.arch}`;
 
 /** One line: where a result was produced, or that it predates provenance. */
 export function provenanceText(p: Provenance | null | undefined): string {
   if (!p) return UNKNOWN;
-  return `${executorText(p.executor)} · bundle ${bundleText(p.bundle)} · ${runtimeText(p)} · ${time(p.at)}`;
+  return `${executorText(p.executor)} · bundle ${bundleText(p.bundle)}${kernelText(p.kernel)} · ${runtimeText(p)} · ${time(p.at)}`;
 }
 
 /** Counts stored results by source; add each result that holds a point of the sweep once. */
@@ -48,7 +50,7 @@ export class ProvenanceTally {
       return;
     }
     const { at, ...rest } = p;
-    const key = JSON.stringify([result.trainerVersion, p.bundle.sha256, p.bundle.file, p.node, p.platform, p.arch, executorText(p.executor)]);
+    const key = JSON.stringify([result.trainerVersion, p.bundle.sha256, p.bundle.file, p.kernel ?? null, p.node, p.platform, p.arch, executorText(p.executor)]);
     const known = this.bySource.get(key);
     if (!known) {
       this.bySource.set(key, { ...rest, trainerVersion: result.trainerVersion, results: 1, first: at, last: at });
@@ -110,7 +112,7 @@ export function provenanceHtml(t: ProvenanceTally): string {
   sources.forEach((s, i) => {
     const rows: [string, string][] = [
       ['executor', executorText(s.executor)],
-      ['trainer', `${s.trainerVersion} · bundle ${bundleText(s.bundle)}`],
+      ['trainer', `${s.trainerVersion} · bundle ${bundleText(s.bundle)}${kernelText(s.kernel)}`],
       ['runtime', runtimeText(s)],
       ['produced', span(s)],
     ];

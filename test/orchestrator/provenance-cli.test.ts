@@ -45,7 +45,8 @@ const copy = (name: string) => {
 test('`task` records the CLI chunk that holds the trainer, by its hash', async () => {
   const run = await runCli(['task', '--n', '10', '--seed', '1', '--lambdas', '1e-3', '--epochs', '2', '--val-size', '20', '--json']);
   expect(run.code).toBe(0);
-  const { bundle } = (JSON.parse(run.stdout) as { provenance: Provenance }).provenance;
+  const { bundle, kernel } = (JSON.parse(run.stdout) as { provenance: Provenance }).provenance;
+  expect(kernel).toBe('wasm-simd');
   const chunk = readFileSync(join('dist', 'cli-chunks', bundle.file));
   expect(createHash('sha256').update(chunk).digest('hex')).toBe(bundle.sha256);
   expect(chunk.toString('utf8')).toMatch(/^function runTask\(/m);
@@ -56,7 +57,7 @@ test('a local run stores each result with the provenance of the pool worker that
   expect(files).toHaveLength(4);
   for (const f of files) {
     const p = (JSON.parse(readFileSync(f, 'utf8')) as { provenance: Provenance }).provenance;
-    expect(p).toMatchObject({ bundle: { file: 'pool-worker.mjs', sha256: poolHash }, node: process.version, platform: process.platform, arch: process.arch, executor: { kind: 'local' } });
+    expect(p).toMatchObject({ bundle: { file: 'pool-worker.mjs', sha256: poolHash }, kernel: 'wasm-simd', node: process.version, platform: process.platform, arch: process.arch, executor: { kind: 'local' } });
   }
 });
 
@@ -82,7 +83,8 @@ test('verify shows, for each mismatch, where the stored result and the local re-
   const lines = text.stdout.split('\n');
   const at = lines.findIndex((l) => l.startsWith('MISMATCH') && l.includes(first.slice(store.length + 1)));
   expect(lines[at + 1]).toBe('  stored by lambda lambdastar-trainer:3 · 1769 MB · eu-west-1 · bundle index.mjs bbbbbbbbbbbb · Node v24.1.0 · linux/arm64 · 2025-03-01 10:00:00Z');
-  const rerun = `  re-run by local · bundle pool-worker.mjs ${poolHash.slice(0, 12)} · Node ${process.version} · ${process.platform}/${process.arch} · `;
+  // fromLambda records no kernel (stored before it was recorded), so its line names none; the re-run names the one that ran.
+  const rerun = `  re-run by local · bundle pool-worker.mjs ${poolHash.slice(0, 12)} · kernel wasm-simd · Node ${process.version} · ${process.platform}/${process.arch} · `;
   expect(lines[at + 2].startsWith(rerun)).toBe(true);
   const other = lines.findIndex((l) => l.startsWith('MISMATCH') && l.includes(second.slice(store.length + 1)));
   expect(lines[other + 1]).toBe('  stored by unknown (written before provenance was recorded)');

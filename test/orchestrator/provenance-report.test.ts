@@ -1,5 +1,5 @@
 /**
- * The report's provenance: results counted by source (executor, bundle, Node, platform), a warning
+ * The report's provenance: results counted by source (executor, bundle, kernel, Node, platform), a warning
  * when several trainer bundles produced the numbers, results without provenance counted as unknown,
  * and readSweep telling the tally of exactly the results that hold the sweep's points.
  */
@@ -17,12 +17,12 @@ const LOCAL_HASH = 'a'.repeat(64);
 const LAMBDA_HASH = 'b'.repeat(64);
 
 function local(at: string, sha256 = LOCAL_HASH): Provenance {
-  return { bundle: { file: 'pool-worker.mjs', sha256 }, node: 'v24.3.0', platform: 'linux', arch: 'x64', executor: { kind: 'local' }, at };
+  return { bundle: { file: 'pool-worker.mjs', sha256 }, kernel: 'wasm-simd', node: 'v24.3.0', platform: 'linux', arch: 'x64', executor: { kind: 'local' }, at };
 }
 
 function lambda(at: string): Provenance {
   return {
-    bundle: { file: 'index.mjs', sha256: LAMBDA_HASH }, node: 'v24.1.0', platform: 'linux', arch: 'arm64', at,
+    bundle: { file: 'index.mjs', sha256: LAMBDA_HASH }, kernel: 'wasm-simd', node: 'v24.1.0', platform: 'linux', arch: 'arm64', at,
     executor: { kind: 'lambda', functionName: 'LambdastarStack-TrainerFunction1A2B3C4D-AbCdEfGhIjKl', functionVersion: '$LATEST', memoryMb: 1769, region: 'eu-west-1' },
   };
 }
@@ -45,15 +45,20 @@ describe('ProvenanceTally', () => {
     expect(t.bundles.map((b) => b.sha256)).toEqual([LAMBDA_HASH, LOCAL_HASH]);
   });
 
-  test('another Node, platform or bundle is another source', () => {
+  test('another Node, platform, bundle or kernel is another source', () => {
     const t = new ProvenanceTally();
     const at = '2025-03-01T09:00:00.000Z';
     add(t, local(at));
     add(t, { ...local(at), node: 'v22.0.0' });
     add(t, { ...local(at), arch: 'arm64' });
     add(t, local(at, 'c'.repeat(64)));
+    add(t, { ...local(at), kernel: 'js' });
+    // Stored before the kernel was recorded: a source of its own, not counted as either kernel.
+    const { kernel: _, ...earlier } = local(at);
+    add(t, earlier);
     add(t, local('2025-03-02T09:00:00.000Z'));
-    expect(t.sources.map((s) => s.results)).toEqual([2, 1, 1, 1]);
+    expect(t.sources.map((s) => s.results)).toEqual([2, 1, 1, 1, 1, 1]);
+    expect(t.sources.map((s) => s.kernel)).toEqual(['wasm-simd', 'wasm-simd', 'wasm-simd', 'wasm-simd', 'js', undefined]);
   });
 });
 
@@ -71,6 +76,7 @@ describe('provenanceHtml', () => {
     expect(html).toContain('One trainer bundle (pool-worker.mjs aaaaaaaaaaaa) produced all 4 results that record their provenance.');
     expect(html).toContain('2 results: unknown (written before provenance was recorded).');
     expect(html).toContain('2025-03-01 09:00:00Z – 2025-03-01 09:00:03Z');
+    expect(html).toContain(`<th style="text-align:left;width:6em;vertical-align:top">trainer</th><td style="text-align:left;overflow-wrap:anywhere;word-break:break-word">${TRAINER_VERSION} · bundle pool-worker.mjs aaaaaaaaaaaa · kernel wasm-simd</td>`);
     expect(html).not.toContain('class="warn"');
   });
 
@@ -100,6 +106,15 @@ describe('provenanceHtml', () => {
     expect(html.match(/<table style="[^"]*max-width:500px/g)).toHaveLength(2);
   });
 
+  test('the kernel is named in a source\'s trainer row when its results record it', () => {
+    const t = new ProvenanceTally();
+    add(t, { ...local('2025-03-01T09:00:00.000Z'), kernel: 'js' });
+    const { kernel: _, ...earlier } = local('2025-03-01T08:00:00.000Z');
+    add(t, earlier);
+    const rows = [...provenanceHtml(t).matchAll(/>trainer<\/th><td [^>]*>([^<]*)</g)].map((m) => m[1]);
+    expect(rows).toEqual([`${TRAINER_VERSION} · bundle pool-worker.mjs aaaaaaaaaaaa`, `${TRAINER_VERSION} · bundle pool-worker.mjs aaaaaaaaaaaa · kernel js`]);
+  });
+
   test('nothing stored yet, or only old results', () => {
     expect(provenanceHtml(new ProvenanceTally())).toContain('No stored result holds a point of this sweep yet.');
     const old = new ProvenanceTally();
@@ -112,7 +127,10 @@ describe('provenanceHtml', () => {
 });
 
 test('provenanceText: one line for verify', () => {
-  expect(provenanceText(local('2025-03-01T09:00:00.123Z'))).toBe('local · bundle pool-worker.mjs aaaaaaaaaaaa · Node v24.3.0 · linux/x64 · 2025-03-01 09:00:00Z');
+  expect(provenanceText(local('2025-03-01T09:00:00.123Z'))).toBe('local · bundle pool-worker.mjs aaaaaaaaaaaa · kernel wasm-simd · Node v24.3.0 · linux/x64 · 2025-03-01 09:00:00Z');
+  expect(provenanceText({ ...local('2025-03-01T09:00:00.123Z'), kernel: 'js' })).toContain(' · kernel js · ');
+  const { kernel: _, ...earlier } = local('2025-03-01T09:00:00.123Z');
+  expect(provenanceText(earlier)).toBe('local · bundle pool-worker.mjs aaaaaaaaaaaa · Node v24.3.0 · linux/x64 · 2025-03-01 09:00:00Z');
   expect(provenanceText(null)).toBe('unknown (written before provenance was recorded)');
 });
 

@@ -2,9 +2,12 @@ import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { describe, expect, test } from 'vitest';
+import type { Provenance } from '../../functions/provenance.js';
+import { jsEngine } from '../../functions/trainer/js-engine.js';
 import { runTask } from '../../functions/trainer/run-task.js';
 import type { Task, TaskResult } from '../../functions/trainer/task.js';
 import { TRAINER_VERSION, withDefaults } from '../../functions/trainer/task.js';
+import { wasmEngine } from '../../functions/trainer/wasm/wasm-engine.js';
 
 const tasks: Task[] = [
   withDefaults({ n: 108, seed: 3, initFactor: 1, reg: 'l2', lambdas: [1e-3, 1e-2], epochs: 50, valSize: 500 }),
@@ -35,22 +38,28 @@ function inWorker(task: Task): Promise<TaskResult> {
 }
 
 describe('determinism', () => {
-  test('golden digests, tied to the trainer version', () => {
+  // Both engines, named: the JS kernels are the reference, the WebAssembly SIMD kernels must match them bit for bit.
+  test.each([jsEngine, wasmEngine].map((engine) => [engine.kernel, engine] as const))('golden digests, tied to the trainer version (%s kernels)', (_kernel, engine) => {
     expect(TRAINER_VERSION, 'TRAINER_VERSION changed: recompute the golden digests for it').toBe(GOLDEN_VERSION);
-    expect(tasks.map((t) => runTask(t).digest), 'the numerics changed: bump TRAINER_VERSION and the goldens together').toEqual(GOLDEN);
+    expect(tasks.map((t) => runTask(t, undefined, engine).digest), 'the numerics changed: bump TRAINER_VERSION and the goldens together').toEqual(GOLDEN);
   });
 
   test('the same task gives the same digest in-process, in a worker thread and in the bundled Lambda handler', async () => {
     const { handler } = (await import(pathToFileURL(resolve('dist/trainer/index.mjs')).href)) as {
-      handler: (e: unknown) => Promise<{ ok: boolean; results: { result: { digest: string } }[] }>;
+      handler: (e: unknown) => Promise<{ ok: boolean; results: { result: TaskResult }[]; failures: unknown[] }>;
     };
     const { taskId } = await import('../../functions/trainer/ids.js');
     for (const task of tasks) {
       const local = runTask(task).digest;
-      expect((await inWorker(task)).digest).toBe(local);
+      const worker = await inWorker(task);
+      expect(worker.digest).toBe(local);
       const response = await handler({ tasks: [{ id: taskId(task), task }], inline: true });
-      expect(response.ok).toBe(true);
-      expect(response.results[0].result.digest).toBe(local);
+      expect(response).toMatchObject({ ok: true, failures: [] });
+      const bundled = response.results[0].result;
+      expect(bundled.digest).toBe(local);
+      // Both bundles trained with the WebAssembly SIMD kernels (generated at run time; there is no .wasm file to ship).
+      expect(worker.provenance).toMatchObject<Partial<Provenance>>({ bundle: expect.objectContaining({ file: 'pool-worker.mjs' }), kernel: 'wasm-simd' });
+      expect(bundled.provenance).toMatchObject<Partial<Provenance>>({ bundle: expect.objectContaining({ file: 'index.mjs' }), kernel: 'wasm-simd' });
     }
   });
 });

@@ -1,7 +1,8 @@
 /**
  * Provenance on every result: set by the handler (a Lambda function's name, version, memory and
- * region from its runtime variables) and by the local pool, checked strictly when read back, absent
- * from old results, and never part of the digest or of what write-once compares.
+ * region from its runtime variables) and by the local pool, naming the kernels that trained it,
+ * checked strictly when read back, absent from old results (or without the kernel, from results
+ * stored before it was recorded), and never part of the digest or of what write-once compares.
  */
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -50,6 +51,8 @@ function expectWellFormed(p: Provenance | undefined, before: number): asserts p 
   expect(p.node).toBe(process.version);
   expect(p.platform).toBe(process.platform);
   expect(p.arch).toBe(process.arch);
+  // Node 20+ has WebAssembly SIMD: the fast kernels trained it (test/trainer/kernel-fallback.test.ts covers the JS ones).
+  expect(p.kernel).toBe('wasm-simd');
   expect(p.at).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
   expect(Date.parse(p.at)).toBeGreaterThanOrEqual(before);
   expect(Date.parse(p.at)).toBeLessThanOrEqual(Date.now());
@@ -121,6 +124,15 @@ describe('provenance stays outside the numbers', () => {
     expect(text).not.toContain('provenance');
     expect(parseResult(text, 'old.json')).toEqual(old);
   });
+
+  test('a result stored before the kernel was recorded still reads, without one', async () => {
+    const { summary } = await handled();
+    const { kernel: _, ...earlier } = summary.result.provenance ?? expect.fail('no provenance');
+    const old = { ...summary.result, provenance: earlier };
+    const read = parseResult(serializeResult(old), 'old.json');
+    expect(read).toEqual(old);
+    expect(read.provenance).not.toHaveProperty('kernel');
+  });
 });
 
 describe('a malformed provenance makes the result corrupt, naming the field', () => {
@@ -130,6 +142,7 @@ describe('a malformed provenance makes the result corrupt, naming the field', ()
     ['a Lambda executor without its region', (p) => ({ ...p, executor: { kind: 'lambda', functionName: 'f', functionVersion: '1', memoryMb: 1769 } }), /result\.provenance\.executor\.region/],
     ['an unknown executor', (p) => ({ ...p, executor: { kind: 'ec2' } }), /result\.provenance\.executor/],
     ['a time that is not ISO 8601', (p) => ({ ...p, at: 'yesterday' }), /result\.provenance\.at/],
+    ['a kernel lambdastar does not have', (p) => ({ ...p, kernel: 'gpu' }), /result\.provenance\.kernel/],
     ['an extra field', (p) => ({ ...p, host: 'lab-7' }), /result\.provenance: unknown field "host"/],
     ['no object at all', () => 'lambda', /result\.provenance/],
   ])('%s', async (_what, change, field) => {

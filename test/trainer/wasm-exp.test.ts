@@ -20,7 +20,9 @@ function vectorExp(): { run: (ptr: number, pairs: number) => void; memory: WebAs
     ]),
   );
   const bytes = encodeModule({ imports: [], functions: [{ name: 'run', type: { params: fn.params, results: [] }, locals: fn.locals, code }], memoryPages: 256 });
-  return new WebAssembly.Instance(new WebAssembly.Module(bytes), {}).exports as never;
+  const memory = new WebAssembly.Memory({ initial: 256 });
+  const { run } = new WebAssembly.Instance(new WebAssembly.Module(bytes), { m: { memory } }).exports as { run: (ptr: number, pairs: number) => void };
+  return { run, memory };
 }
 
 function bits(x: number): bigint {

@@ -1,6 +1,6 @@
 /**
  * Just enough of the WebAssembly binary format to emit the trainer's kernels: one module with an
- * exported memory, imported scalar functions, and functions built from expression trees.
+ * imported memory, imported scalar functions, and functions built from expression trees.
  *
  * Why hand-rolled: the kernels are generated per network shape at run time (like the JS kernels),
  * so the generator must run wherever the trainer does, with no compiler. The format needed is
@@ -141,7 +141,7 @@ export interface ModuleDef {
   /** Functions imported from module "m", by field name; they take the first function indices. */
   imports: { name: string; type: FuncType }[];
   functions: FuncDef[];
-  /** Initial memory pages (64 KiB each); the memory is exported as "memory". */
+  /** The memory is imported as m.memory, with at least this many pages (64 KiB each). */
   memoryPages: number;
 }
 
@@ -167,12 +167,12 @@ function localGroups(locals: ValType[]): number[][] {
 
 export function encodeModule(def: ModuleDef): Uint8Array {
   const types = [...def.imports.map((i) => i.type), ...def.functions.map((f) => f.type)];
-  const importEntries = def.imports.map((imp, i) => [...utf8('m'), ...utf8(imp.name), 0x00, ...u32(i)]);
-  const funcEntries = def.functions.map((_, i) => u32(def.imports.length + i));
-  const exportEntries = [
-    [...utf8('memory'), 0x02, ...u32(0)],
-    ...def.functions.map((f, i) => [...utf8(f.name), 0x00, ...u32(def.imports.length + i)]),
+  const importEntries = [
+    [...utf8('m'), ...utf8('memory'), 0x02, 0x00, ...u32(def.memoryPages)],
+    ...def.imports.map((imp, i) => [...utf8('m'), ...utf8(imp.name), 0x00, ...u32(i)]),
   ];
+  const funcEntries = def.functions.map((_, i) => u32(def.imports.length + i));
+  const exportEntries = def.functions.map((f, i) => [...utf8(f.name), 0x00, ...u32(def.imports.length + i)]);
   const bodies = def.functions.map((f) => {
     const body = [...vec(localGroups(f.locals)), ...f.code.bytes, OP.end];
     return [...u32(body.length), ...body];
@@ -182,7 +182,6 @@ export function encodeModule(def: ModuleDef): Uint8Array {
     ...section(1, vec(types.map(encodeType))),
     ...section(2, vec(importEntries)),
     ...section(3, vec(funcEntries)),
-    ...section(5, vec([[0x00, ...u32(def.memoryPages)]])),
     ...section(7, vec(exportEntries)),
     ...section(10, vec(bodies)),
   ]);

@@ -17,23 +17,30 @@ type Batch = (
 type Evaluate = (xPtr: number, dPtr: number, n: number, pb: number, outPtr: number) => void;
 
 interface Kernel {
-  memory: WebAssembly.Memory;
   online: Online;
   batch: Batch;
   evaluate: Evaluate;
 }
 
 const kernels = new Map<string, Kernel>();
+let sharedMemory: WebAssembly.Memory | undefined;
+
+/** One memory for every shape's kernels (it only grows: one per shape would keep each one's peak). */
+function memory(): WebAssembly.Memory {
+  if (!sharedMemory) {
+    sharedMemory = new WebAssembly.Memory({ initial: 1 });
+    new Float64Array(sharedMemory.buffer, TABLES.exp2, TANH_TABLES.exp2.length).set(TANH_TABLES.exp2);
+    new Float64Array(sharedMemory.buffer, TABLES.pow2, TANH_TABLES.pow2.length).set(TANH_TABLES.pow2);
+  }
+  return sharedMemory;
+}
 
 function kernelFor(lay: Layout, reg: Reg, regularizeBiases: boolean): Kernel {
   const key = `${lay.dim}:${lay.hidden}:${reg}:${regularizeBiases}`;
   let k = kernels.get(key);
   if (!k) {
     const module = new WebAssembly.Module(kernelModule(lay, reg, regularizeBiases));
-    const { exports } = new WebAssembly.Instance(module, { m: { log1p: Math.log1p } });
-    k = exports as unknown as Kernel;
-    new Float64Array(k.memory.buffer, TABLES.exp2, TANH_TABLES.exp2.length).set(TANH_TABLES.exp2);
-    new Float64Array(k.memory.buffer, TABLES.pow2, TANH_TABLES.pow2.length).set(TANH_TABLES.pow2);
+    k = new WebAssembly.Instance(module, { m: { memory: memory(), log1p: Math.log1p } }).exports as unknown as Kernel;
     kernels.set(key, k);
   }
   return k;
@@ -70,9 +77,9 @@ function run(r: TrainingRun): TrainedLambdas {
   const nl = lambdas.length;
   const pairs = Math.ceil(nl / 2);
   const at = regions(r, pairs);
-  const missing = Math.ceil((at.end - k.memory.buffer.byteLength) / PAGE);
-  if (missing > 0) k.memory.grow(missing);
-  const mem = new Float64Array(k.memory.buffer);
+  const missing = Math.ceil((at.end - memory().buffer.byteLength) / PAGE);
+  if (missing > 0) memory().grow(missing);
+  const mem = new Float64Array(memory().buffer);
   const eta = opts.learningRate;
   // An odd λ count fills the last pair's second lane with a copy of the last λ (its result unused).
   const lambdaAt = (q: number, lane: number) => lambdas[Math.min(2 * q + lane, nl - 1)];
@@ -90,7 +97,7 @@ function run(r: TrainingRun): TrainedLambdas {
   mem.set(validation.x, at.valX / 8);
   mem.set(validation.d, at.valD / 8);
 
-  const order = new Int32Array(k.memory.buffer, at.order, train.n);
+  const order = new Int32Array(memory().buffer, at.order, train.n);
   const batch = Math.max(1, Math.min(opts.batchSize, train.n));
   for (let epoch = 0; epoch < opts.epochs; epoch++) {
     permute(order, r.shuffle);
