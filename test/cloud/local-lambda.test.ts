@@ -66,13 +66,14 @@ const a = tinyTask(1);
 const b = tinyTask(2);
 
 describe('the local Lambda endpoint', () => {
-  test('a result produced by the bundled handler records the Lambda function, memory, region and bundle that ran it', async () => {
+  test('a result produced by the bundled handler records the Lambda function, memory, region, bundle and kernel that ran it', async () => {
     await withLambda({ memoryMb: 512 }, async (_lambda, client) => {
       const reply = payload(await invoke(client, event(a)));
       if (!reply.ok) throw new Error(reply.message);
       expect(reply.results[0].result.provenance).toMatchObject({
         executor: { kind: 'lambda', functionName: 'lambdastar-local', functionVersion: '$LATEST', memoryMb: 512, region: 'us-east-1' },
         bundle: { file: 'index.mjs', sha256: createHash('sha256').update(readFileSync('dist/trainer/index.mjs')).digest('hex') },
+        kernel: 'wasm-simd',
         node: process.version,
       });
     });
