@@ -99,7 +99,7 @@ function bundleSentence(t: ProvenanceTally): { text: string; warn: boolean } | u
 
 const unknownText = (n: number) => `${n} result${n === 1 ? '' : 's'}: ${UNKNOWN}.`;
 
-const cell = 'style="text-align:left;overflow-wrap:anywhere;word-break:break-word"';
+const cell = 'style="text-align:left;white-space:normal;overflow-wrap:anywhere;word-break:break-word"';
 const head = 'style="text-align:left;width:6em;vertical-align:top"';
 
 /** The report's provenance section, sized for a page 500 px wide. */

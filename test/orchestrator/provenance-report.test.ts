@@ -76,7 +76,7 @@ describe('provenanceHtml', () => {
     expect(html).toContain('One trainer bundle (pool-worker.mjs aaaaaaaaaaaa) produced all 4 results that record their provenance.');
     expect(html).toContain('2 results: unknown (written before provenance was recorded).');
     expect(html).toContain('2025-03-01 09:00:00Z – 2025-03-01 09:00:03Z');
-    expect(html).toContain(`<th style="text-align:left;width:6em;vertical-align:top">trainer</th><td style="text-align:left;overflow-wrap:anywhere;word-break:break-word">${TRAINER_VERSION} · bundle pool-worker.mjs aaaaaaaaaaaa · kernel wasm-simd</td>`);
+    expect(html).toContain(`<th style="text-align:left;width:6em;vertical-align:top">trainer</th><td style="text-align:left;white-space:normal;overflow-wrap:anywhere;word-break:break-word">${TRAINER_VERSION} · bundle pool-worker.mjs aaaaaaaaaaaa · kernel wasm-simd</td>`);
     expect(html).not.toContain('class="warn"');
   });
 
