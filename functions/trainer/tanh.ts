@@ -46,8 +46,8 @@ export const TANH = {
   taylor: [0.5, 0.16666666666666666, 0.041666666666666664, 0.008333333333333333, 0.001388888888888889],
 } as const;
 
-/** The tables `tanhStatements` reads, for kernels that keep their own copy (WebAssembly memory). */
-export const TANH_TABLES = { exp2: EXP2_TABLE, pow2: POW2 } as const;
+/** The table of 2^(j/64) `tanhStatements` reads, for kernels that keep their own copy (WebAssembly memory). */
+export const TANH_TABLES = { exp2: EXP2_TABLE } as const;
 
 /**
  * Statements computing `out = tanh(arg)`, for inlining into generated kernels; they read the

@@ -55,7 +55,7 @@ function vec(items: number[][]): number[] {
 export class Code {
   readonly bytes: number[] = [];
 
-  constructor(readonly fn: { constant(value: number): number }) {}
+  constructor(readonly fn: { constant(value: number): number; constantBits(bits: bigint): number }) {}
 
   emit(...b: number[]): this {
     for (const x of b) this.bytes.push(x);
@@ -119,7 +119,7 @@ export const SIMD = {
   i32x4ExtractLane: 0x1b, f64x2Splat: 0x14, f64x2ExtractLane: 0x21, f64x2ReplaceLane: 0x22,
   f64x2Eq: 0x47, f64x2Lt: 0x49, f64x2Gt: 0x4a, f64x2Ge: 0x4c, and: 0x4e, or: 0x50, bitselect: 0x52,
   load64Lane: 0x57,
-  f64x2Trunc: 0x7a, i64x2Shl: 0xcb,
+  f64x2Trunc: 0x7a, i64x2Shl: 0xcb, i64x2Add: 0xce,
   f64x2Abs: 0xec, f64x2Neg: 0xed, f64x2Add: 0xf0, f64x2Sub: 0xf1, f64x2Mul: 0xf2, f64x2Div: 0xf3,
   f64x2Pmin: 0xf6, f64x2Pmax: 0xf7,
 } as const;

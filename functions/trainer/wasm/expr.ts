@@ -14,7 +14,7 @@ export type Expr = (c: Code) => void;
  */
 export class Fn {
   readonly locals: ValType[] = [];
-  private readonly constants = new Map<string, { local: number; value: number }>();
+  private readonly constants = new Map<string, { local: number; bytes: number[] }>();
 
   constructor(readonly params: ValType[]) {}
 
@@ -23,12 +23,22 @@ export class Fn {
     return this.params.length + this.locals.length - 1;
   }
 
-  /** The local holding `value` in both lanes. */
+  /** The local holding the f64 `value` in both lanes. */
   constant(value: number): number {
-    const key = Object.is(value, -0) ? '-0' : String(value);
+    const view = new DataView(new ArrayBuffer(8));
+    view.setFloat64(0, value, true);
+    return this.constantBits(view.getBigUint64(0, true));
+  }
+
+  /** The local holding the 64 bits `bits` in both lanes (bit patterns no f64 value can carry, too). */
+  constantBits(bits: bigint): number {
+    const key = bits.toString(16);
     let entry = this.constants.get(key);
     if (!entry) {
-      entry = { local: this.local(V128), value };
+      const view = new DataView(new ArrayBuffer(16));
+      view.setBigUint64(0, bits, true);
+      view.setBigUint64(8, bits, true);
+      entry = { local: this.local(V128), bytes: [...new Uint8Array(view.buffer)] };
       this.constants.set(key, entry);
     }
     return entry.local;
@@ -39,17 +49,11 @@ export class Fn {
     const main = new Code(this);
     for (const s of statements) s(main);
     const code = new Code(this);
-    for (const { local, value } of this.constants.values()) vectorConstant(code, value).set(local);
+    for (const { local, bytes } of this.constants.values()) code.simd(SIMD.const, ...bytes).set(local);
     return code.append(main);
   }
 }
 
-function vectorConstant(c: Code, x: number): Code {
-  const view = new DataView(new ArrayBuffer(16));
-  view.setFloat64(0, x, true);
-  view.setFloat64(8, x, true);
-  return c.simd(SIMD.const, ...new Uint8Array(view.buffer));
-}
 
 export const get = (local: number): Expr => (c) => c.get(local);
 export const set = (local: number, e: Expr): Expr => (c) => (e(c), c.set(local));
@@ -83,6 +87,9 @@ export const horner = (x: Expr, coefficients: readonly number[]): Expr =>
 
 /** Both lanes x. */
 export const splat = (x: number): Expr => (c) => c.get(c.fn.constant(x));
+
+/** Both 64-bit lanes `bits`. */
+export const splatBits = (bits: bigint): Expr => (c) => c.get(c.fn.constantBits(bits));
 
 export const splatF64 = (e: Expr): Expr => (c) => (e(c), c.simd(SIMD.f64x2Splat));
 

@@ -11,15 +11,15 @@
 import { F64, I32, OP, SIMD, V128, encodeModule, type FuncDef } from './binary.js';
 import {
   Fn, add, and, bump, div, doWhile, get, gt, horner, i32, i32Add, i32Mul, load, loadSplat, lt, mul, neg, or, pmax, pmin, select, set,
-  splat, splatF64, store, sub, whileLoop, type Expr,
+  splat, splatBits, splatF64, store, sub, whileLoop, type Expr,
 } from './expr.js';
 import type { Layout } from '../mlp.js';
 import type { Reg } from '../task.js';
-import { TANH, TANH_TABLES } from '../tanh.js';
+import { TANH } from '../tanh.js';
 import { expStatements } from './exp.js';
 
-/** Byte addresses of the tanh tables; the caller's data starts at DATA_START. */
-export const TABLES = { exp2: 0, pow2: TANH_TABLES.exp2.length * 8 };
+/** Byte address of tanh's table of 2^(j/64); the caller's data starts at DATA_START. */
+export const TABLES = { exp2: 0 };
 export const DATA_START = 2048;
 
 const IMPORT_LOG1P = 0;
@@ -47,22 +47,16 @@ class Emitter {
     return out;
   }
 
-  /** h_j = tanh(s): tanhStatements' operations, lane by lane; the tables read per lane. */
+  /**
+   * h_j = tanh(s): tanhStatements' operations, lane by lane. EXP2[k & 63] is read per lane; the
+   * product with POW2[(k >> 6) + 64] = 2^(k >> 6) is exact (a normal number scaled by a power of two
+   * that keeps it normal), so it is formed by adding k >> 6 to the exponent field instead.
+   */
   tanh(out: number, s: Expr): Expr[] {
     const { fn } = this;
     const [t, shifted, k, r, p, em1, base] = [this.v(), this.v(), this.v(), this.v(), this.v(), this.v(), this.v()];
     const [k0, k1] = [fn.local(I32), fn.local(I32)];
     const poly = mul(get(r), horner(get(r), [1, ...TANH.taylor]));
-    // The table entry of both lanes: lane 0 splatted, lane 1 loaded over it.
-    const gather = (index: (lane: number) => Expr, table: number): Expr => (c) => {
-      index(k0)(c);
-      c.simdMem(SIMD.load64Splat, 3, table);
-      c.set(base);
-      index(k1)(c);
-      c.get(base);
-      c.simdMem(SIMD.load64Lane, 3, table, 1);
-    };
-    const powIndex = (lane: number): Expr => (c) => (c.get(lane), c.i32(6), c.emit(OP.i32ShrS), c.i32(64), c.emit(OP.i32Add), c.i32(127), c.emit(OP.i32And), c.i32(3), c.emit(OP.i32Shl));
     const expIndex = (lane: number): Expr => (c) => (c.get(lane), c.i32(63), c.emit(OP.i32And), c.i32(3), c.emit(OP.i32Shl));
     return [
       // pmax(t, lo) = t < lo ? lo : t and pmin(t, hi) = hi < t ? hi : t: Math.max/min's values here
@@ -72,17 +66,19 @@ class Emitter {
       set(k, sub(get(shifted), splat(TANH.round))),
       set(r, sub(sub(get(t), mul(get(k), splat(TANH.ln2by64Hi))), mul(get(k), splat(TANH.ln2by64Lo)))),
       set(p, poly),
-      // ToInt32(k), as JS's `k >> 6` and `k & 63` take it, is the low word of k + 1.5·2^52 (|k| < 2^31);
-      // for a NaN t every path gives a NaN h whatever the index.
+      // k + 1.5·2^52 holds k (|k| < 2^31) in its low bits, two's complement: ToInt32(k) as JS's
+      // `k & 63` takes it, and (k >> 6) << 52 = (k & ~63) << 46 mod 2^64. For a NaN t every path
+      // gives a NaN h whatever these hold.
       (c) => (c.get(shifted), c.simd(SIMD.i32x4ExtractLane, 0), c.set(k0), c.get(shifted), c.simd(SIMD.i32x4ExtractLane, 2), c.set(k1)),
       (c) => {
-        gather(powIndex, TABLES.pow2)(c);
-        const pow = this.v();
-        c.set(pow);
-        gather(expIndex, TABLES.exp2)(c);
-        c.get(pow);
-        c.simd(SIMD.f64x2Mul); // EXP2[…] · POW2[…]: × commutes exactly
+        expIndex(k0)(c);
+        c.simdMem(SIMD.load64Splat, 3, TABLES.exp2);
         c.set(base);
+        expIndex(k1)(c);
+        c.get(base);
+        c.simdMem(SIMD.load64Lane, 3, TABLES.exp2, 1);
+        and(get(shifted), splatBits(0xffffffffffffffc0n))(c);
+        c.i32(46).simd(SIMD.i64x2Shl).simd(SIMD.i64x2Add).set(base);
       },
       set(em1, add(sub(get(base), splat(1)), mul(get(base), get(p)))),
       set(out, div(neg(get(em1)), add(splat(2), get(em1)))),

@@ -30,7 +30,6 @@ function memory(): WebAssembly.Memory {
   if (!sharedMemory) {
     sharedMemory = new WebAssembly.Memory({ initial: 1 });
     new Float64Array(sharedMemory.buffer, TABLES.exp2, TANH_TABLES.exp2.length).set(TANH_TABLES.exp2);
-    new Float64Array(sharedMemory.buffer, TABLES.pow2, TANH_TABLES.pow2.length).set(TANH_TABLES.pow2);
   }
   return sharedMemory;
 }
