@@ -5,6 +5,7 @@
  */
 import type { Command } from 'commander';
 import { Option } from 'commander';
+import { MIN_SEEDS } from '../analysis/seed-planner.js';
 import { DEFAULT_TARGET_SECONDS } from '../executors/lambda-defaults.js';
 import { PRESET_HELP } from '../spec/presets.js';
 import type { CloudFlags } from './cloud-flags.js';
@@ -31,8 +32,11 @@ export function registerCommands(program: Command): void {
     .option('--target-seconds <s>', 'pack tasks into invocations of about this many seconds', positiveInt('--target-seconds'), DEFAULT_TARGET_SECONDS)
     .option('--max-cost <dollars>', 'warn when the Lambda estimate passes this budget (as `run --max-cost` would stop)', positiveNumber('--max-cost', '5 or 0.25'))
     .option('--function-timeout <s>', 'the function\'s timeout: a task predicted not to fit is refused (the stack\'s default is 900)', positiveInt('--function-timeout', 900), 900)
+    .option('--pilot <sweep>', 'a sweep of this spec\'s groups with a few seeds, in --store (id or name): predict the slope\'s 95 % CI from its spread')
+    .option('--target-ci <halfwidth>', 'with --pilot: the seeds per N that bring the slope\'s 95 % CI to ± this', positiveNumber('--target-ci', '0.1 (the slope\'s CI as ±0.1)'))
+    .option('--max-seeds <n>', 'with --target-ci: recommend at most this many seeds per N, and say where the cap binds', positiveInt('--max-seeds', undefined, MIN_SEEDS), 40)
     .option('--json', 'print JSON');
-  addLambdaOptions(plan).action(async (flags: PlanFlags) => (await import('./plan.js')).planCommand(flags));
+  addLambdaOptions(addStoreOptions(plan)).action(async (flags: PlanFlags) => (await import('./plan.js')).planCommand(flags));
 
   const run = program
     .command('run')

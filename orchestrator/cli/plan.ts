@@ -6,19 +6,15 @@ import { estimateCost, taskSeconds } from '../cost/cost-model.js';
 import { packForConcurrency } from '../plan/pack.js';
 import type { PlannedTask } from '../plan/planner.js';
 import { taskCost } from '../../functions/trainer/work.js';
-import { cellCount, optionVariants, sweepId } from '../plan/planner.js';
+import { cellCount, checkPlanSize, optionVariants, sweepId } from '../plan/planner.js';
 import { boundTasks, lambdasPerCell, workRange } from '../plan/work.js';
 import type { CanonicalSpec } from '../spec/spec-schema.js';
 import { UsageError } from '../errors.js';
 import { timeoutProblem } from '../plan/fits-timeout.js';
+import { duration, money, range } from './plan-format.js';
+import type { Range } from './plan-format.js';
+import { checkSpread, seedPlan, seedPlanLines } from './plan-seeds.js';
 import { loadSpec } from './spec-input.js';
-
-interface Range<T> {
-  /** Lower bound: the grid, or the start grid of every adaptive search. */
-  min: T;
-  /** Upper bound: the grid, or every adaptive search using all its rounds. */
-  max: T;
-}
 
 interface PlanSummary {
   sweepId: string;
@@ -83,15 +79,6 @@ function planSummary(
   };
 }
 
-const money = (v: number) => `$${v < 0.01 ? v.toFixed(5) : v.toFixed(2)}`;
-const duration = (s: number) => (s < 120 ? `${s.toFixed(1)} s` : s < 7200 ? `${(s / 60).toFixed(1)} min` : `${(s / 3600).toFixed(2)} h`);
-
-/** "a" for a fixed grid, "a … b" for a range. */
-function range<T>(r: Range<T>, f: (v: T) => string): string {
-  const [a, b] = [f(r.min), f(r.max)];
-  return a === b ? a : `${a} … ${b}`;
-}
-
 function planLines(s: PlanSummary): string[] {
   const adaptive = s.lambdas.mode === 'adaptive';
   const lines = [
@@ -126,17 +113,54 @@ export interface PlanFlags {
   targetSeconds: number;
   maxCost?: number;
   functionTimeout: number;
+  /** A pilot sweep (id or name) in the store, and the slope CI half-width to plan seeds for. */
+  pilot?: string;
+  targetCi?: number;
+  maxSeeds: number;
+  store?: string;
+  stackOutputs?: string;
+  region?: string;
+}
+
+/** `spec` with `count` seeds: its first ones, then the next integers after its last. */
+function withSeeds(spec: CanonicalSpec, count: number): CanonicalSpec {
+  const seeds = spec.seeds.slice(0, count);
+  for (let s = (spec.seeds.at(-1) ?? -1) + 1; seeds.length < count; s++) seeds.push(s);
+  return { ...spec, seeds };
+}
+
+/** The pilot analysed and matched to the spec's groups, checked before anything is calibrated. */
+async function pilotFor(flags: PlanFlags, spec: CanonicalSpec) {
+  if (flags.pilot === undefined) {
+    if (flags.targetCi === undefined) return undefined;
+    throw new UsageError('--target-ci: needs a pilot sweep to learn the seeds\' spread from: add --pilot <sweep id or name> (this spec\'s groups with a few seeds, in --store)');
+  }
+  try {
+    checkPlanSize(withSeeds(spec, flags.maxSeeds));
+  } catch (err) {
+    throw new UsageError(`--max-seeds: with ${flags.maxSeeds} seeds per N ${(err as Error).message.replace(/^spec: /, 'the spec has ')}; lower --max-seeds`, { cause: err });
+  }
+  const { loadPilot, matchGroups } = await import('./pilot.js');
+  const analysis = await loadPilot({ ...flags, pilot: flags.pilot });
+  const groups = matchGroups(spec, analysis);
+  checkSpread(analysis, groups);
+  return { analysis, groups };
 }
 
 export async function planCommand(flags: PlanFlags): Promise<void> {
   const spec = loadSpec(flags);
+  const pilot = await pilotFor(flags, spec);
   const calibration = calibrate();
   const problem = timeoutProblem(spec, (t) => taskSeconds(t, calibration, flags.memory), flags.functionTimeout);
   if (problem) throw new UsageError(`${flags.spec !== undefined ? '--spec' : '--preset'}: ${problem}`);
-  const s = planSummary(spec, { memoryMb: flags.memory, architecture: flags.arch, concurrency: flags.concurrency, targetSeconds: flags.targetSeconds }, calibration);
+  const opts = { memoryMb: flags.memory, architecture: flags.arch, concurrency: flags.concurrency, targetSeconds: flags.targetSeconds };
+  const s = planSummary(spec, opts, calibration);
   const overBudget = flags.maxCost !== undefined && s.lambda.max.totalDollars > flags.maxCost;
+  const seeds = pilot && seedPlan(spec, pilot.analysis, pilot.groups, { targetCi: flags.targetCi ?? null, maxSeeds: flags.maxSeeds },
+    (count) => planSummary(withSeeds(spec, count), opts, calibration));
   if (flags.json) {
-    process.stdout.write(`${JSON.stringify({ ...s, ...(flags.maxCost !== undefined ? { maxCost: flags.maxCost, overBudget } : {}) }, null, 2)}\n`);
+    const budget = flags.maxCost !== undefined ? { maxCost: flags.maxCost, overBudget } : {};
+    process.stdout.write(`${JSON.stringify({ ...s, ...budget, ...(seeds ? { seedPlan: seeds } : {}) }, null, 2)}\n`);
     return;
   }
   const lines = planLines(s);
@@ -147,5 +171,6 @@ export async function planCommand(flags: PlanFlags): Promise<void> {
         '`run --max-cost` will stop there (resumable); raise it, or plan fewer cells',
     );
   }
+  if (seeds) lines.push(...seedPlanLines(seeds, spec.n.length));
   process.stdout.write(`${lines.join('\n')}\n`);
 }
