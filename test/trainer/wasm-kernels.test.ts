@@ -214,6 +214,25 @@ describe('WASM SIMD engine = JS reference engine (identical bits)', () => {
     });
   }
 
+  // Found by mutating the kernel (review of #12): each fails if one comparison is changed.
+  test('same digest when a logit is exactly 0 (misclassified counts a ≥ 0 as class 1)', () => {
+    const task = withDefaults({ n: 4, seed: 1, initFactor: 5e-324, reg: 'l2', lambdas: [1e-3], epochs: 1, valSize: 3, learningRate: 5e-324, inputDim: 2, hidden: 2 });
+    expect(expectSameBits(task).js.metrics[0]).toMatchObject({ valError: 2 / 3 });
+  });
+
+  test('same digest when a pre-activation is NaN (the tanh clamp passes NaN through)', () => {
+    const task = withDefaults({
+      n: 2, seed: 2439925208, initFactor: 0.0019989073557843194, reg: 'l1', lambdas: [1000, 1e10], epochs: 1, valSize: 1,
+      inputDim: 6, hidden: 1, separation: 0, sigma: 1e300, standardize: false, learningRate: 0.19482227651895206,
+    });
+    expectSameBits(task);
+  });
+
+  test('the largest shapes the limits allow compile (one local per temporary would pass V8\'s 50 000 locals)', () => {
+    const task = withDefaults({ n: 3, seed: 1, initFactor: 1, reg: 'l2', lambdas: [1e-3, 1e-2, 0.1], epochs: 1, valSize: 2, inputDim: 40, hidden: 1000, batchSize: 2 });
+    expectSameBits(task);
+  });
+
   test('the diverging tasks include a pair of λ with one finite and one diverged lane', () => {
     const mixedPair = diverging.some(({ task }) => {
       const flags = runTask(task, 'wasm-kernels', jsEngine).metrics.map(isDiverged);

@@ -87,9 +87,6 @@ export class Code {
     return this.emit(0x21, ...u32(local));
   }
 
-  tee(local: number): this {
-    return this.emit(0x22, ...u32(local));
-  }
 
   /** A memory access opcode with its memarg (alignment as log2 bytes, static offset). */
   mem(op: number, align: number, offset: number): this {
@@ -106,17 +103,17 @@ export const OP = {
   block: 0x02, loop: 0x03, if: 0x04, else: 0x05, end: 0x0b, br: 0x0c, brIf: 0x0d, call: 0x10,
   void: 0x40,
   i32Load: 0x28, f64Load: 0x2b, f64Store: 0x39,
-  i32Eqz: 0x45, i32LtS: 0x48, i32LtU: 0x49, i32GeS: 0x4e,
+  i32Eqz: 0x45, i32LtS: 0x48,
   f64Ne: 0x62, f64Gt: 0x64, f64Ge: 0x66,
-  i32Add: 0x6a, i32Sub: 0x6b, i32Mul: 0x6c, i32And: 0x71, i32Shl: 0x74, i32ShrS: 0x75,
-  f64Neg: 0x9a, f64Add: 0xa0, f64Sub: 0xa1, f64Mul: 0xa2, f64Div: 0xa3,
+  i32Add: 0x6a, i32Sub: 0x6b, i32Mul: 0x6c, i32And: 0x71, i32Shl: 0x74,
+  f64Add: 0xa0, f64Sub: 0xa1, f64Mul: 0xa2, f64Div: 0xa3,
   f64ConvertI32S: 0xb7, select: 0x1b,
 } as const;
 
 /** SIMD128 opcodes (after the 0xfd prefix). */
 export const SIMD = {
   load: 0x00, load64Splat: 0x0a, store: 0x0b, const: 0x0c,
-  i32x4ExtractLane: 0x1b, f64x2Splat: 0x14, f64x2ExtractLane: 0x21, f64x2ReplaceLane: 0x22,
+  i32x4ExtractLane: 0x1b, f64x2Splat: 0x14, f64x2ExtractLane: 0x21,
   f64x2Eq: 0x47, f64x2Lt: 0x49, f64x2Gt: 0x4a, f64x2Ge: 0x4c, and: 0x4e, or: 0x50, bitselect: 0x52,
   load64Lane: 0x57,
   f64x2Trunc: 0x7a, i64x2Shl: 0xcb, i64x2Add: 0xce,

@@ -1,8 +1,8 @@
 /**
  * The WebAssembly SIMD twin of kernels.ts: the same straight-line arithmetic for one network shape,
  * with two λ per f64x2 (lane 0 and lane 1 each do exactly the operations of one λ, in the JS
- * kernel's order), so both produce identical bits. exp and log1p are imported from the host's
- * `Math`, the implementation the JS kernels call.
+ * kernel's order), so both produce identical bits. exp is exp.ts's port of the fdlibm code behind
+ * `Math.exp`; log1p (evaluation only) is imported from the host's `Math`, as the JS kernels call it.
  *
  * Memory: the tanh tables at TABLES; everything else is placed by the caller and passed as byte
  * addresses. A pair's parameters are one block of `size` v128 — parameter k of both λ at 16·k —
@@ -24,8 +24,14 @@ export const DATA_START = 2048;
 
 const IMPORT_LOG1P = 0;
 
-/** Shape-specific emitters, shared by the three functions. */
+/**
+ * Shape-specific emitters, shared by the three functions. A temporary dead after its statement
+ * reuses one local (V8 allows 50 000 locals a function; one per weight would pass it at the
+ * largest shapes the limits allow, and TurboFan renames them anyway).
+ */
 class Emitter {
+  private tanhLocals?: { v: number[]; i: number[] };
+
   constructor(
     readonly fn: Fn,
     readonly lay: Layout,
@@ -53,9 +59,9 @@ class Emitter {
    * that keeps it normal), so it is formed by adding k >> 6 to the exponent field instead.
    */
   tanh(out: number, s: Expr): Expr[] {
-    const { fn } = this;
-    const [t, shifted, k, r, p, em1, base] = [this.v(), this.v(), this.v(), this.v(), this.v(), this.v(), this.v()];
-    const [k0, k1] = [fn.local(I32), fn.local(I32)];
+    this.tanhLocals ??= { v: [this.v(), this.v(), this.v(), this.v(), this.v(), this.v(), this.v()], i: [this.fn.local(I32), this.fn.local(I32)] };
+    const [t, shifted, k, r, p, em1, base] = this.tanhLocals.v;
+    const [k0, k1] = this.tanhLocals.i;
     const poly = mul(get(r), horner(get(r), [1, ...TANH.taylor]));
     const expIndex = (lane: number): Expr => (c) => (c.get(lane), c.i32(63), c.emit(OP.i32And), c.i32(3), c.emit(OP.i32Shl));
     return [
@@ -140,8 +146,8 @@ function online(lay: Layout, reg: Reg, regularizeBiases: boolean): FuncDef {
     set(ed, mul(get(etaV), get(delta))),
     store(pb, lay.b2 * 16, update(load(pb, lay.b2 * 16), regularizeBiases, reg, coef, get(ed))),
   );
+  const [v, edh] = [e.v(), e.v()];
   for (let j = 0; j < lay.hidden; j++) {
-    const [v, edh] = [e.v(), e.v()];
     perPair.push(
       set(v, load(pb, (lay.v + j) * 16)),
       set(edh, mul(mul(get(ed), get(v)), sub(splat(1), mul(get(hs[j]), get(hs[j]))))),
@@ -188,8 +194,8 @@ function batch(lay: Layout, reg: Reg, regularizeBiases: boolean): FuncDef {
     ...e.delta(delta, a, d),
     accumulate(lay.b2, get(delta)),
   ];
+  const dh = e.v();
   for (let j = 0; j < lay.hidden; j++) {
-    const dh = e.v();
     perPattern.push(
       set(dh, mul(mul(get(delta), load(pb, (lay.v + j) * 16)), sub(splat(1), mul(get(hs[j]), get(hs[j]))))),
       accumulate(lay.v + j, mul(get(delta), get(hs[j]))),
@@ -198,8 +204,8 @@ function batch(lay: Layout, reg: Reg, regularizeBiases: boolean): FuncDef {
     for (let k = 0; k < lay.dim; k++) perPattern.push(accumulate(j * lay.dim + k, mul(get(dh), get(xs[k]))));
   }
   const apply: Expr[] = [];
+  const step = e.v();
   for (let p = 0; p < lay.size; p++) {
-    const step = e.v();
     apply.push(
       set(step, mul(get(scale), load(gPtr, p * 16))),
       store(gPtr, p * 16, splat(0)),
