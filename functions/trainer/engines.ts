@@ -11,8 +11,9 @@ import { wasmEngine, wasmSimdAvailable } from './wasm/wasm-engine.js';
 export function engineFromEnv(env: NodeJS.ProcessEnv): TrainerEngine {
   const asked = kernelSetting(env);
   if (asked === 'js') return jsEngine;
-  if (asked === 'wasm-simd' && !wasmSimdAvailable()) throw new Error(simdMissingMessage());
-  return asked === 'wasm-simd' || wasmSimdAvailable() ? wasmEngine : jsEngine;
+  if (wasmSimdAvailable()) return wasmEngine;
+  if (asked === 'wasm-simd') throw new Error(simdMissingMessage());
+  return jsEngine;
 }
 
 let chosen: TrainerEngine | undefined;
