@@ -1,0 +1,393 @@
+/**
+ * docs/studies/init-epochs/: the README (answer first, the slope table, the reproduction check, how
+ * it was run) and its figures, from a study's outcome (pure; deterministic for the same stored points).
+ */
+import type { Analysis, GroupAnalysis, PointSummary } from '../analysis/analysis-types.js';
+import type { LineFit } from '../analysis/stats.js';
+import { meaningfulCi, studentTQuantile } from '../analysis/stats.js';
+import { num } from '../report/answer.js';
+import type { Figure, VegaLiteSpec } from '../report/figures.js';
+import { PALETTE, reportFigures } from '../report/figures.js';
+import type { Study, StudyConfig } from './init-epochs.js';
+import { batchSize, configLabel } from './init-epochs.js';
+import type { ConfigOutcome, StudyOutcome } from './run-study.js';
+
+/** The thesis' fig. 3 slopes by init factor (PROTOCOL §9); its epochs and batch size are unstated. */
+export const THESIS_SLOPES: Record<number, number> = { 0.1: -1.31, 1: -0.79, 10: -0.11 };
+
+/** One run of the study command that trained something: what the README's wall time adds up. */
+export interface RunRecord {
+  started: string;
+  wallSeconds: number;
+  pointsTrained: number;
+  cores: number;
+  kernel: string;
+}
+
+const f2 = (v: number) => num(Number(v.toFixed(2)));
+const fixed2 = (v: number) => v.toFixed(2).replace('-', '−');
+const batchText = (study: Study, b: StudyConfig['batch']) => (b === 'full' ? `full (${batchSize(study, b)})` : String(b));
+
+function slopeCell(fit: LineFit | null): string {
+  if (!fit) return 'n/a';
+  const ci = meaningfulCi(fit);
+  return ci ? `${fixed2(fit.value)} [${fixed2(ci[0])}, ${fixed2(ci[1])}]` : fixed2(fit.value);
+}
+
+/** Why a configuration stopped where it did, beside its half-width. */
+export function statusText(c: ConfigOutcome, study: Study): string {
+  const hw = c.halfWidth === null ? '—' : `±${c.halfWidth.toFixed(3)}`;
+  const floor = c.floor === null ? '' : ` ≈ ±${c.floor.toFixed(3)}`;
+  switch (c.status) {
+    case 'reached':
+      return `${hw} ≤ ±${study.targetHalfWidth}`;
+    case 'floor':
+      return `${hw}: lack-of-fit floor${floor}, above the target; more seeds do not lower it`;
+    case 'cap':
+      return `${hw}: the seed cap (${study.maxSeeds}) binds`;
+    case 'rounds':
+      return `${hw}: the planning rounds (${study.maxPlanRounds}) ran out`;
+    case 'no-ci':
+      return 'no CI (fewer than 3 N with a λ*)';
+  }
+}
+
+const sum = (ps: readonly PointSummary[], k: (p: PointSummary) => number) => ps.reduce((s, p) => s + k(p), 0);
+
+/** "bound 2/70, edge 0/70, round cap 0/70": seeds × N whose λ* sits at a search bound, on an edge of the λ evaluated, or ran out of rounds. */
+function edgeCell(g: GroupAnalysis): string {
+  const cells = sum(g.points, (p) => p.seeds);
+  return `${sum(g.points, (p) => p.boundCount)} / ${sum(g.points, (p) => p.edgeCount)} / ${sum(g.points, (p) => p.roundCapCount)} of ${cells}`;
+}
+
+export interface InitEffect {
+  batch: StudyConfig['batch'];
+  epochs: number;
+  /** The pair of init factors whose slopes differ most, in units of their combined standard error. */
+  pair: [ConfigOutcome, ConfigOutcome];
+  z: number;
+  /** |z| above which one of the three pairs differs at 5 % overall (Bonferroni over the pairs). */
+  critical: number;
+  significant: boolean;
+  spread: number;
+}
+
+/** Per batch size and epoch count: do the init factors' slopes differ beyond their statistics? */
+export function initEffects(study: Study, outcome: StudyOutcome): InitEffect[] {
+  const out: InitEffect[] = [];
+  for (const batch of study.batches) {
+    for (const epochs of study.epochs) {
+      const row = outcome.configs.filter((c) => c.config.batch === batch && c.config.epochs === epochs && c.group.slope?.se);
+      if (row.length < 2) continue;
+      const pairs = row.flatMap((a, i) => row.slice(i + 1).map((b) => [a, b] as [ConfigOutcome, ConfigOutcome]));
+      const zOf = ([a, b]: [ConfigOutcome, ConfigOutcome]) => {
+        const [sa, sb] = [a.group.slope as LineFit, b.group.slope as LineFit];
+        return Math.abs(sa.value - sb.value) / Math.hypot(sa.se ?? 0, sb.se ?? 0);
+      };
+      const pair = pairs.reduce((best, p) => (zOf(p) > zOf(best) ? p : best));
+      const df = Math.min(...pair.map((c) => (c.group.slope as LineFit).points - 2)) * 2;
+      const critical = studentTQuantile(1 - 0.025 / pairs.length, df);
+      const slopes = row.map((c) => (c.group.slope as LineFit).value);
+      const z = zOf(pair);
+      out.push({ batch, epochs, pair, z, critical, significant: z > critical, spread: Math.max(...slopes) - Math.min(...slopes) });
+    }
+  }
+  return out;
+}
+
+const listAnd = (xs: string[]) => (xs.length <= 1 ? xs.join('') : `${xs.slice(0, -1).join(', ')} and ${xs[xs.length - 1]}`);
+
+/** The answer in plain words: per batch size, where the init factor moves the slope, and whether longer training removes it. */
+export function answerParagraphs(study: Study, outcome: StudyOutcome): string[] {
+  const effects = initEffects(study, outcome);
+  const paragraphs: string[] = [];
+  const verdicts: string[] = [];
+  for (const batch of study.batches) {
+    const rows = effects.filter((e) => e.batch === batch);
+    if (rows.length === 0) continue;
+    const at = (e: InitEffect) => {
+      const [a, b] = e.pair;
+      return `${e.epochs} epochs (f = ${a.config.initFactor}: ${slopeCell(a.group.slope)}; f = ${b.config.initFactor}: ${slopeCell(b.group.slope)}; ${num(e.z)} standard errors apart)`;
+    };
+    const sig = rows.filter((e) => e.significant);
+    const not = rows.filter((e) => !e.significant);
+    const longest = rows[rows.length - 1];
+    const name = batch === 'full' ? 'With full-batch gradient descent' : `With batch size ${batch}`;
+    let verdict: string;
+    let text: string;
+    if (sig.length === 0) {
+      verdict = `batch size ${batch}: no init effect`;
+      text = `${name}, the init factor does not move the slope measurably at any epoch count: the three slopes lie within their statistics of each other at ${listAnd(rows.map((e) => `${e.epochs}`))} epochs (largest spread ${f2(Math.max(...rows.map((e) => e.spread)))}).`;
+    } else if (!longest.significant) {
+      verdict = `batch size ${batch}: an init effect that more epochs remove`;
+      text = `${name}, the init factor changes the slope at ${listAnd(sig.map(at))}, but not at ${listAnd(not.map((e) => `${e.epochs}`))} epochs, where the slopes differ by at most ${f2(longest.spread)}: the effect is one of too few epochs, and training longer removes it.`;
+    } else {
+      verdict = `batch size ${batch}: an init effect that persists`;
+      text = `${name}, the init factor changes the slope at ${listAnd(sig.map(at))}${not.length > 0 ? `, though not at ${listAnd(not.map((e) => `${e.epochs}`))} epochs` : ''}: it persists at ${longest.epochs} epochs, so more epochs alone do not remove it.`;
+    }
+    paragraphs.push(text);
+    verdicts.push(verdict);
+  }
+  const all = outcome.configs.map((c) => c.group.slope?.value).filter((v): v is number => v !== undefined);
+  const includes = (c: ConfigOutcome) => {
+    const ci = c.group.slope && meaningfulCi(c.group.slope);
+    return ci !== null && ci !== undefined && ci[0] <= -1 && ci[1] >= -1;
+  };
+  const ones = outcome.configs.filter(includes);
+  const others = outcome.configs.filter((c) => !includes(c));
+  const named = (cs: ConfigOutcome[], what: string) => (cs.length === 0 || cs.length === outcome.configs.length ? '' : `; ${what}: ${listAnd(cs.map((c) => configLabel(c.config)))}`);
+  paragraphs.push(
+    `The thesis' slopes spread from −1.31 (f = 0.1) to −0.11 (f = 10). Here the ${all.length} slopes lie between ${f2(Math.min(...all))} and ${f2(Math.max(...all))}; ` +
+      `${ones.length} of their 95 % CIs include the theory's −1 (λ* ∝ 1/N)` +
+      (ones.length <= others.length ? named(ones, 'those of') : named(others, 'those that exclude it are')) + '.',
+  );
+  const bounded = outcome.configs.filter((c) => c.group.edgeDominatedN.length > 0);
+  if (bounded.length > 0) {
+    paragraphs.push(
+      `Caveat: in ${listAnd(bounded.map((c) => `${configLabel(c.config)} (N = ${c.group.edgeDominatedN.join(', ')})`))}, λ* sits at a bound of the search for half or more ` +
+        'of the seeds: the validation loss does not turn up within the bounds, so those mean λ* are limits, not optima, and the slope through them is not a power law\'s.',
+    );
+  }
+  return [`**In short:** ${verdicts.join('; ')}.`, ...paragraphs];
+}
+
+export interface ReferenceRow {
+  n: number;
+  study: PointSummary;
+  reference: PointSummary;
+  /** (log₁₀ of the study's mean λ* − the reference's) over their combined SEM. */
+  z: number | null;
+}
+
+export interface ReferenceCheck {
+  initFactor: number;
+  config: ConfigOutcome;
+  reference: GroupAnalysis;
+  rows: ReferenceRow[];
+}
+
+/** The reference sweep's λ* curves against the study's at the same protocol, N by N. */
+export function referenceChecks(study: Study, outcome: StudyOutcome): ReferenceCheck[] {
+  const r = study.reference;
+  return r.initFactors.flatMap((initFactor) => {
+    const config = outcome.configs.find((c) => c.config.initFactor === initFactor && c.config.epochs === r.epochs && c.config.batch === r.batch);
+    const reference = outcome.reference.groups.find((g) => g.initFactor === initFactor);
+    if (!config || !reference) return [];
+    const rows = config.group.points.flatMap((s): ReferenceRow[] => {
+      const p = reference.points.find((q) => q.n === s.n);
+      if (!p) return [];
+      const se = Math.hypot(logSem(s) ?? NaN, logSem(p) ?? NaN);
+      const z = Number.isFinite(se) && se > 0 ? (Math.log10(s.meanLambdaStar) - Math.log10(p.meanLambdaStar)) / se : null;
+      return [{ n: s.n, study: s, reference: p, z }];
+    });
+    return [{ initFactor, config, reference, rows }];
+  });
+}
+
+/** The SEM of log₁₀(mean λ*), by the delta method. */
+const logSem = (p: PointSummary) => (p.semLambdaStar === null ? null : p.semLambdaStar / (p.meanLambdaStar * Math.LN10));
+
+const e2 = (v: number | null) => (v === null ? '—' : v.toExponential(1));
+
+/** Whether the reference sweep itself shows the init effect: its two slopes apart by more than their standard errors allow. */
+function referenceEffect(outcome: StudyOutcome): string {
+  const groups = outcome.reference.groups.filter((g) => g.slope?.se);
+  if (groups.length !== 2) return '';
+  const [a, b] = groups.map((g) => g.slope as LineFit);
+  const z = Math.abs(a.value - b.value) / Math.hypot(a.se ?? 0, b.se ?? 0);
+  const critical = studentTQuantile(0.975, Math.min(a.points, b.points) * 2 - 4);
+  const [fa, fb] = groups.map((g) => g.initFactor);
+  return z > critical
+    ? `On the grid, f = ${fa} and f = ${fb} give slopes ${num(z)} standard errors apart: the init effect is there.`
+    : `On the grid, f = ${fa} and f = ${fb} give slopes only ${num(z)} standard errors apart: within the statistics, the grid shows no init effect here.`;
+}
+
+function referenceSection(study: Study, outcome: StudyOutcome): string[] {
+  const r = study.reference;
+  const checks = referenceChecks(study, outcome);
+  const lines = [
+    `## Reproducing the full-batch curves`,
+    '',
+    `The protocol under which the project finds an init effect on the fixed extended λ grid is full-batch training for ${r.epochs} epochs. ` +
+      `The command also runs it on that grid (${study.referenceLambdas.length} λ from ${e2(study.referenceLambdas[0])} to ` +
+      `${e2(study.referenceLambdas[study.referenceLambdas.length - 1])}, ${r.seeds} seeds, the same N), and the study's adaptive search must reproduce ` +
+      `its λ* curves: below, log₁₀ of the mean λ* at every N, compared in units of the two SEMs combined. The two share seeds 0–${r.seeds - 1} ` +
+      '(the same data and initial weights), so what differs is mostly the λ resolution: ×2 on the grid, ×1.189 for the search. ' +
+      referenceEffect(outcome),
+    '',
+  ];
+  for (const c of checks) {
+    const zs = c.rows.map((row) => row.z).filter((z): z is number => z !== null);
+    const beyond = zs.filter((z) => Math.abs(z) > 2).length;
+    const chi = zs.reduce((s, z) => s + z * z, 0);
+    lines.push(
+      `**f = ${c.initFactor}:** slope ${slopeCell(c.config.group.slope)} (search, ${c.config.seedSteps[c.config.seedSteps.length - 1]} seeds) against ` +
+        `${slopeCell(c.reference.slope)} (grid, ${r.seeds} seeds); ${beyond} of ${zs.length} N differ by more than 2 SEMs ` +
+        `(Σz² = ${num(chi)} over ${zs.length} N, where agreement within the statistics expects about ${zs.length}).`,
+      '',
+      '| N | mean λ* (search) | mean λ* (grid) | z | grid λ* on an edge |',
+      '| ---: | ---: | ---: | ---: | ---: |',
+      ...c.rows.map((row) =>
+        `| ${row.n} | ${e2(row.study.meanLambdaStar)} ± ${e2(row.study.semLambdaStar)} | ${e2(row.reference.meanLambdaStar)} ± ${e2(row.reference.semLambdaStar)} | ${row.z === null ? '—' : num(row.z)} | ${row.reference.edgeCount}/${row.reference.seeds} |`),
+      '',
+    );
+  }
+  lines.push('![λ* against N: the study\'s search and the fixed grid, full batch](figures/reference.svg)', '');
+  return lines;
+}
+
+/** The (batch, epochs) where the init factors' slopes differ most, and its longest-trained counterpart. */
+export function featuredRows(study: Study, outcome: StudyOutcome): { batch: StudyConfig['batch']; epochs: number }[] {
+  const effects = initEffects(study, outcome);
+  if (effects.length === 0) return [];
+  const most = effects.reduce((best, e) => (e.z > best.z ? e : best));
+  const longest = Math.max(...study.epochs);
+  return most.epochs === longest ? [most] : [most, { batch: most.batch, epochs: longest }];
+}
+
+const figureName = (batch: StudyConfig['batch'], epochs: number) => `lambda-star-b${batch}-e${epochs}`;
+
+/** A study row's λ* figure: the report's λ*–N figure of its three init factors. */
+function lambdaStarFigure(groups: GroupAnalysis[], base: Analysis, name: string, caption: string): Figure {
+  const fig = reportFigures({ ...base, groups }).find((f) => f.name === 'lambda-star-loglog');
+  if (!fig) throw new Error(`${name}: no λ*–N figure (fewer than 2 N)`);
+  return { name, caption, spec: fig.spec };
+}
+
+/** Slope against epochs, a line per init factor, a panel per batch size; the thesis' slopes and −1 marked. */
+export function slopeFigure(study: Study, outcome: StudyOutcome): Figure {
+  const panel = (b: StudyConfig['batch']) => `batch size ${batchText(study, b)}`;
+  const factor = (f: number) => `f = ${f}`;
+  const rows = outcome.configs.flatMap((c) => {
+    const s = c.group.slope;
+    const ci = s && meaningfulCi(s);
+    return s ? [{ panel: panel(c.config.batch), epochs: c.config.epochs, factor: factor(c.config.initFactor), slope: s.value, lo: ci ? ci[0] : s.value, hi: ci ? ci[1] : s.value }] : [];
+  });
+  const [e0, e1] = [Math.min(...study.epochs), Math.max(...study.epochs)];
+  const THESIS = 'thesis, fig. 3 (its epochs and batch size unstated)';
+  const THEORY = 'theory: λ* ∝ 1/N';
+  const marks = study.batches.flatMap((b) => [
+    ...study.initFactors.filter((f) => f in THESIS_SLOPES).flatMap((f) => [e0, e1].map((epochs) => ({ panel: panel(b), epochs, factor: factor(f), slope: THESIS_SLOPES[f], line: THESIS }))),
+    ...[e0, e1].map((epochs) => ({ panel: panel(b), epochs, factor: null, slope: -1, line: THEORY })),
+  ]);
+  // Slopes through bound-dominated N can be wild: the axis shows the range where the answer lies, and clips the rest.
+  const ys = [...rows.flatMap((r) => [r.slope]), ...marks.map((m) => m.slope)];
+  const domain = [Math.max(-3, Math.min(...ys) - 0.3), Math.min(1, Math.max(...ys) + 0.3)];
+  const colours = { domain: study.initFactors.map(factor), range: study.initFactors.map((_, i) => PALETTE[i]) };
+  const x = { field: 'epochs', type: 'quantitative', scale: { type: 'log', domain: [e0 / 1.3, e1 * 1.3], nice: false }, axis: { values: study.epochs, format: 'd' }, title: 'epochs' };
+  const y = { field: 'slope', type: 'quantitative', title: 'slope of log λ* against log N (95 % CI)', scale: { domain, nice: false } };
+  const colour = { field: 'factor', type: 'nominal', title: 'init factor', scale: colours, legend: { orient: 'bottom' } };
+  const dash = { field: 'line', type: 'nominal', title: null, scale: { domain: [THESIS, THEORY], range: [[2, 3], [6, 4]] }, legend: { orient: 'bottom', labelLimit: 0, symbolType: 'stroke', symbolSize: 300 } };
+  const spec: VegaLiteSpec = {
+    title: 'λ*–N slope against epochs, by init factor',
+    data: { values: [...rows.map((r) => ({ ...r, kind: 'study' })), ...marks.map((m) => ({ ...m, kind: 'mark' }))] },
+    facet: { column: { field: 'panel', type: 'nominal', title: null, sort: study.batches.map(panel) } },
+    spec: {
+      width: 260,
+      height: 260,
+      layer: [
+        { transform: [{ filter: "datum.kind === 'mark' && datum.factor === null" }], mark: { type: 'line', color: '#666', strokeWidth: 1, clip: true }, encoding: { x, y, strokeDash: dash } },
+        {
+          transform: [{ filter: "datum.kind === 'mark' && datum.factor !== null" }],
+          mark: { type: 'line', strokeWidth: 1.5, clip: true },
+          encoding: { x, y, color: colour, strokeDash: dash, detail: { field: 'factor' } },
+        },
+        { transform: [{ filter: "datum.kind === 'study'" }], mark: { type: 'rule', strokeWidth: 1.5, clip: true }, encoding: { x, y: { ...y, field: 'lo' }, y2: { field: 'hi' }, color: colour } },
+        { transform: [{ filter: "datum.kind === 'study'" }], mark: { type: 'line', point: { filled: true, size: 50 }, clip: true }, encoding: { x, y, color: colour } },
+      ],
+    },
+    config: { legend: { layout: { bottom: { anchor: 'start', direction: 'vertical', margin: 4 } } } },
+  };
+  return {
+    name: 'slope-vs-epochs',
+    caption: 'Slope of log₁₀ λ* against log₁₀ N with its 95 % CI, against epochs: one line per init factor, one panel per batch size. Dotted: the thesis\' fig. 3 slopes in the same colours; dashed grey: −1, the theory\'s λ* ∝ 1/N. The axis spans −3 … 1 at most: wider intervals are cut at its edge.',
+    spec,
+  };
+}
+
+/** Every figure of the study's README. */
+export function studyFigures(study: Study, outcome: StudyOutcome): Figure[] {
+  const figures = [slopeFigure(study, outcome)];
+  for (const { batch, epochs } of featuredRows(study, outcome)) {
+    const row = outcome.configs.filter((c) => c.config.batch === batch && c.config.epochs === epochs);
+    const groups = row.map((c) => ({ ...c.group, label: `f = ${c.config.initFactor} (${c.seedSteps[c.seedSteps.length - 1]} seeds)` }));
+    figures.push(lambdaStarFigure(groups, row[0].analysis, figureName(batch, epochs), `λ* against N at batch size ${batchText(study, batch)} and ${epochs} epochs, one line per init factor.`));
+  }
+  const refGroups = referenceChecks(study, outcome).flatMap((c) => [
+    { ...c.config.group, label: `f = ${c.initFactor}, adaptive search` },
+    { ...c.reference, label: `f = ${c.initFactor}, fixed grid` },
+  ]);
+  if (refGroups.length > 0) {
+    figures.push(lambdaStarFigure(refGroups, outcome.reference, 'reference', 'λ* against N under the reference protocol: the study\'s adaptive search against the fixed extended grid.'));
+  }
+  return figures;
+}
+
+function searchLine(outcome: StudyOutcome): string {
+  const l = outcome.configs[0]?.analysis.lambdas;
+  if (l?.mode !== 'adaptive') return '- λ*: on a fixed grid.';
+  const s = l.search;
+  return `- λ*: adaptive search from λ = ${s.start.join(', ')}, refined to a resolution of ×${s.resolution.toFixed(3)} (2^(1/4)) inside [${s.bounds.map(String).join(', ')}], at most ${s.maxRounds} rounds.`;
+}
+
+const hours = (s: number) => (s >= 3600 ? `${(s / 3600).toFixed(1)} h` : `${Math.round(s / 60)} min`);
+
+/** The README: the answer first, then the table, the figures, the reproduction check and how it was run. */
+export function studyReadme(study: Study, outcome: StudyOutcome, runs: readonly RunRecord[]): string {
+  const figures = studyFigures(study, outcome);
+  const fig = (name: string) => {
+    const f = figures.find((x) => x.name === name);
+    return f ? [`![${f.caption}](figures/${f.name}.svg)`, '', `*${f.caption}*`, ''] : [];
+  };
+  const featured = featuredRows(study, outcome);
+  const table = [
+    '| batch size | epochs | init factor f | seeds (pilot → final) | slope [95 % CI] | CI half-width | λ* at a search bound / on an edge / out of rounds |',
+    '| ---: | ---: | ---: | ---: | ---: | --- | ---: |',
+    ...outcome.configs.map((c) =>
+      `| ${batchText(study, c.config.batch)} | ${c.config.epochs} | ${c.config.initFactor} | ${c.seedSteps.join(' → ')} | ${slopeCell(c.group.slope)} | ${statusText(c, study)} | ${edgeCell(c.group)} |`),
+  ];
+  const work = outcome.configs.reduce((s, c) => s + c.analysis.work, 0);
+  const points = outcome.configs.reduce((s, c) => s + c.analysis.points, 0);
+  const wall = runs.reduce((s, r) => s + r.wallSeconds, 0);
+  const trained = runs.reduce((s, r) => s + r.pointsTrained, 0);
+  const runLines = runs.length === 0
+    ? ['- Wall time: not recorded (every point was already in the store).']
+    : [
+        `- Wall time: ${hours(wall)} on ${listAnd([...new Set(runs.map((r) => `${r.cores} cores`))])} (kernel ${listAnd([...new Set(runs.map((r) => r.kernel))])}), over ${runs.length} run${runs.length === 1 ? '' : 's'} of the command that trained ${trained} points; a shared, noisy machine, so read it as an upper bound.`,
+      ];
+  return [
+    '# Does a bad initialization change λ*\'s slope, or does it only need more epochs?',
+    '',
+    'The thesis found the slope of log λ* against log N to change with the init factor f (−1.31 / −0.79 / −0.11 for f = 0.1 / 1 / 10) and left open ' +
+      'whether that is an effect of initialization or of too few epochs. This study trains every combination of f ∈ {0.1, 1, 10}, ' +
+      `${listAnd(study.epochs.map(String))} epochs and batch size 1 or full, and fits the slope for each.`,
+    '',
+    '## The answer',
+    '',
+    ...answerParagraphs(study, outcome).flatMap((p) => [p, '']),
+    'Two slopes "differ" here when they are further apart than their standard errors allow at 5 % over the three pairs of a row (Bonferroni); seeds are shared between init factors, which makes the test conservative.',
+    '',
+    `## Slopes for the ${outcome.configs.length} configurations`,
+    '',
+    `Each slope is the ordinary least-squares fit of log₁₀(mean λ*) on log₁₀ N over ${study.n.length} N (${study.n[0]} … ${study.n[study.n.length - 1]}), with its 95 % CI. ` +
+      `Every configuration started from a pilot of ${study.pilotSeeds} seeds; \`plan\`'s seed planner then sized it for a CI half-width ≤ ${study.targetHalfWidth} (at most ${study.maxSeeds} seeds), ` +
+      'and re-planned from all the seeds so far where the measured CI was still wider. The last column counts (N, seed) cells.',
+    '',
+    ...table,
+    '',
+    ...fig('slope-vs-epochs'),
+    '## λ* against N where the init factor matters most',
+    '',
+    ...featured.flatMap(({ batch, epochs }) => fig(figureName(batch, epochs))),
+    ...referenceSection(study, outcome),
+    '## How it was run',
+    '',
+    `- Protocol: the project's (PROTOCOL.md), L2, with the epochs, batch size and init factor of each row; N = ${study.n.join(', ')}.`,
+    searchLine(outcome),
+    `- Work: ${points} points, ${(work / 1e9).toFixed(1)} G λ-pattern-epochs (Σ N × epochs over the points the ${outcome.configs.length} configurations asked for), and the reference sweep's ${outcome.reference.points} points.`,
+    ...runLines,
+    '- Rerun: `npm run study:init-epochs` resumes from ./runs (or `$STUDY_STORE`) and rewrites this folder; with every point stored it trains nothing and writes the same bytes.',
+    '- On Lambda: every configuration\'s final spec is in [specs/](specs/); `lambdastar plan --spec <file>` prints its cost and `lambdastar run --spec <file> --backend lambda --store s3://…` runs it.',
+    '',
+  ].join('\n');
+}
