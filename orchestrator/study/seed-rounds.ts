@@ -38,7 +38,7 @@ export function nextSeeds(g: GroupAnalysis, ns: readonly number[], seeds: number
   const advice = seedsForTarget(model, ns, limits.target, limits.maxSeeds);
   if (halfWidth <= limits.target) return { done: 'reached', halfWidth, floor: advice.floor };
   if (advice.status === 'unreachable' && (advice.recommended ?? 0) <= seeds) return { done: 'floor', halfWidth, floor: advice.floor };
-  if (seeds >= limits.maxSeeds) return { done: advice.status === 'unreachable' ? 'floor' : 'cap', halfWidth, floor: advice.floor };
+  if (seeds >= limits.maxSeeds) return { done: 'cap', halfWidth, floor: advice.floor };
   if (roundsLeft <= 0) return { done: 'rounds', halfWidth, floor: advice.floor };
   // The model can call `seeds` enough while the measured CI says otherwise (a lucky or unlucky
   // pilot): then the measured half-width, shrinking as 1/√S, sizes the step instead.

@@ -111,7 +111,7 @@ export function answerParagraphs(study: Study, outcome: StudyOutcome): string[] 
     };
     const sig = rows.filter((e) => e.significant);
     const not = rows.filter((e) => !e.significant);
-    const longest = rows[rows.length - 1];
+    const longest = rows.reduce((a, b) => (b.epochs > a.epochs ? b : a));
     const name = batch === 'full' ? 'With full-batch gradient descent' : `With batch size ${batch}`;
     let verdict: string;
     let text: string;
