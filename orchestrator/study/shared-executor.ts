@@ -5,19 +5,17 @@
  * on the last cells of an adaptive round.
  */
 import pLimit from 'p-limit';
-import type { PlannedTask } from '../plan/planner.js';
-import type { Executor, TaskOutcome } from '../executors/executor.js';
+import type { Executor } from '../executors/executor.js';
 
 export function sharedExecutor(inner: Executor): Executor {
   const limit = pLimit(inner.concurrency);
-  return {
+  const shared: Executor = {
     concurrency: inner.concurrency,
-    preflight: inner.preflight && (() => inner.preflight?.() ?? Promise.resolve()),
-    batches: (tasks: PlannedTask[]) => inner.batches(tasks),
-    runBatch: (batch: PlannedTask[], signal?: AbortSignal): Promise<TaskOutcome[]> => limit(() => inner.runBatch(batch, signal)),
-    usage: inner.usage && (() => inner.usage?.()),
-    pace: inner.pace && (() => inner.pace?.()),
+    batches: (tasks) => inner.batches(tasks),
+    runBatch: (batch, signal) => limit(() => inner.runBatch(batch, signal)),
     // The owner closes the inner executor once, after every sweep.
     close: () => Promise.resolve(),
-  } as Executor;
+  };
+  if (inner.preflight) shared.preflight = () => inner.preflight?.() ?? Promise.resolve();
+  return shared;
 }
