@@ -5,7 +5,8 @@
  * unrolls into a few hundred statements over local variables, which V8 runs about twice as fast as
  * the same arithmetic in generic loops (see `npm run bench:trainer`). The generated source is a
  * pure function of (D, H, reg, regularizeBiases) and fixes every operation's order, so results stay
- * bit-identical wherever it runs; JavaScript never contracts a·b + c into an FMA.
+ * bit-identical wherever it runs; JavaScript never contracts a·b + c into an FMA. exp and log1p are
+ * fdlibm.ts's, passed in as helpers: Math's are V8's C++, which rounds differently on arm64.
  *
  * Update rule (PROTOCOL §4), with g the batch-mean gradient of E, c = 1 − ηλ:
  *   L2 weight: w ← w·c − η·g        L1 weight: w ← w − ηλ·sign(w) − η·g        bias: b ← b − η·g
@@ -13,6 +14,7 @@
  */
 import type { Layout } from './mlp.js';
 import type { Reg } from './task.js';
+import { exp, log1p } from './fdlibm.js';
 import { compileWithTables, tanhStatements } from './tanh.js';
 
 /** One online (B = 1) step on pattern i for all `nl` stacked networks. */
@@ -38,6 +40,9 @@ export interface Kernels {
   batch: BatchStep;
 }
 
+/** What the generated code calls by name. */
+const HELPERS = { exp, log1p } as const;
+
 const cache = new Map<string, Kernels>();
 const evaluators = new Map<string, Evaluate>();
 
@@ -55,12 +60,12 @@ export function evaluatorFor(lay: Layout): Evaluate {
       'for (let i = 0; i < n; i++) {',
       ...loadPattern(lay),
       ...forwardLogit(lay),
-      'loss += (a > 0 ? a + Math.log1p(Math.exp(-a)) : Math.log1p(Math.exp(a))) - d[i] * a;',
+      'loss += (a > 0 ? a + log1p(exp(-a)) : log1p(exp(a))) - d[i] * a;',
       'if ((a >= 0 ? 1 : 0) !== d[i]) wrong++;',
       '}',
       'return { loss, wrong };',
     ];
-    e = compileWithTables(['p', 'o', 'x', 'd', 'n'], body) as Evaluate;
+    e = compileWithTables(['p', 'o', 'x', 'd', 'n'], body, HELPERS) as Evaluate;
     evaluators.set(key, e);
   }
   return e;
@@ -77,7 +82,7 @@ export function kernelsFor(lay: Layout, reg: Reg, regularizeBiases: boolean): Ke
 }
 
 // exp(−a) may overflow to Infinity for a ≪ 0, giving exactly 0: no branch needed.
-const SIGMOID_MINUS_D = `1 / (1 + Math.exp(-a)) - d[i]`;
+const SIGMOID_MINUS_D = `1 / (1 + exp(-a)) - d[i]`;
 
 /** Statements for the forward pass of network block `o` on locals x0…; leaves h0… and the logit a. */
 function forwardLogit(lay: Layout): string[] {
@@ -164,7 +169,7 @@ function build(lay: Layout, reg: Reg, regularizeBiases: boolean): Kernels {
   );
 
   return {
-    online: compileWithTables(['p', 'x', 'd', 'i', 'nl', 'lambdas', 'eta'], online) as OnlineStep,
-    batch: compileWithTables(['p', 'g', 'x', 'd', 'order', 'start', 'end', 'nl', 'lambdas', 'eta'], batch) as BatchStep,
+    online: compileWithTables(['p', 'x', 'd', 'i', 'nl', 'lambdas', 'eta'], online, HELPERS) as OnlineStep,
+    batch: compileWithTables(['p', 'g', 'x', 'd', 'order', 'start', 'end', 'nl', 'lambdas', 'eta'], batch, HELPERS) as BatchStep,
   };
 }

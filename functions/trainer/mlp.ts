@@ -8,6 +8,7 @@
 import type { Dataset } from './data.js';
 import type { Rng } from './rng.js';
 import type { Reg } from './task.js';
+import { exp, log1p } from './fdlibm.js';
 import { evaluatorFor } from './kernels.js';
 import { tanh } from './tanh.js';
 
@@ -39,7 +40,7 @@ export function initWeights(rng: Rng, lay: Layout, factor: number): Float64Array
 
 /** ln(1 + e^a) without overflow or ln(0). */
 function softplus(a: number): number {
-  return a > 0 ? a + Math.log1p(Math.exp(-a)) : Math.log1p(Math.exp(a));
+  return a > 0 ? a + log1p(exp(-a)) : log1p(exp(a));
 }
 
 /** Cross-entropy of target d ∈ {0,1} given the output logit a: softplus(a) − d·a. */
@@ -48,8 +49,8 @@ function crossEntropy(a: number, d: number): number {
 }
 
 function sigmoid(a: number): number {
-  if (a >= 0) return 1 / (1 + Math.exp(-a));
-  const e = Math.exp(a);
+  if (a >= 0) return 1 / (1 + exp(-a));
+  const e = exp(a);
   return e / (1 + e);
 }
 

@@ -4,14 +4,17 @@
  * Generator: xoshiro128** (Blackman & Vigna) — 128 bits of state in four uint32 words, using only
  * 32-bit integer operations (`Math.imul`, shifts), so every engine on every CPU produces the same
  * sequence. A uniform takes two outputs: 27 + 26 bits → a double in [0, 1) with 53 random bits.
- * Normal deviates use Marsaglia's polar method, which needs only `sqrt` and `log` (both computed by
- * V8 itself: `sqrt` is exact IEEE, `log` is V8's fdlibm port), never `sin`/`cos`.
+ * Normal deviates use Marsaglia's polar method, which needs only `sqrt` and `log`, never `sin`/`cos`:
+ * `Math.sqrt` is correctly rounded by IEEE, `log` is fdlibm.ts's (the same bits on every CPU,
+ * which V8's C++ `Math.log` does not promise).
  *
  * Stream derivation: a stream is named by a list of words (seed, purpose, …). The words are folded
  * through the murmur3 finalizer into four state words, each from a different starting constant, so
  * (seed 1, purpose A) and (seed 2, purpose A) share nothing. Floats in a name (init factor) enter as
  * the two halves of their IEEE-754 bits.
  */
+
+import { log } from './fdlibm.js';
 
 /** What each independent stream is for; the number is part of the derivation, never change it. */
 const Purpose = {
@@ -103,7 +106,7 @@ class Xoshiro128 implements Rng {
       v = 2 * this.uniform() - 1;
       s = u * u + v * v;
     } while (s >= 1 || s === 0);
-    const m = Math.sqrt((-2 * Math.log(s)) / s);
+    const m = Math.sqrt((-2 * log(s)) / s);
     this.spare = v * m;
     this.hasSpare = true;
     return u * m;

@@ -11,6 +11,8 @@
  * m = (B − 1) + B·(e^r − 1) with B = 2^a·2^{j/64} keeps precision near x = 0.
  */
 
+import { fromHighWord } from './fdlibm.js';
+
 /** 2^(j/64), j = 0…63, correctly rounded. */
 const EXP2_64THS = [
   1.0, 1.0108892860517005, 1.0218971486541166, 1.0330248790212284, 1.0442737824274138,
@@ -29,8 +31,8 @@ const EXP2_64THS = [
 ];
 const EXP2_TABLE = new Float64Array(EXP2_64THS);
 
-/** 2^(m − 64), m = 0…128 (exact: powers of two). */
-const POW2 = new Float64Array(129).map((_, m) => 2 ** (m - 64));
+/** 2^(m − 64), m = 0…128, from its exponent field (`**` would be V8's pow, which the source check forbids). */
+const POW2 = new Float64Array(129).map((_, m) => fromHighWord((m - 64 + 1023) << 20));
 
 /**
  * The constants of the one tanh, shared by the JS and WebAssembly kernel generators: t's clamp, the
@@ -70,10 +72,13 @@ export function tanhStatements(out: string, arg: string): string[] {
   ];
 }
 
-/** A function with the given parameters and body that can use `tanhStatements`. */
-export function compileWithTables(params: readonly string[], body: readonly string[]): unknown {
+/**
+ * A function with the given parameters and body that can use `tanhStatements` and, under their
+ * names, the values of `helpers` (e.g. `{ exp }`: the body calls `exp(…)`).
+ */
+export function compileWithTables(params: readonly string[], body: readonly string[], helpers: Readonly<Record<string, unknown>> = {}): unknown {
   const src = `return function (${params.join(', ')}) {\n${body.join('\n')}\n};`;
-  return new Function('EXP2_TABLE', 'POW2', src)(EXP2_TABLE, POW2);
+  return new Function('EXP2_TABLE', 'POW2', ...Object.keys(helpers), src)(EXP2_TABLE, POW2, ...Object.values(helpers));
 }
 
 export const tanh = compileWithTables(['v'], [...tanhStatements('y', 'v'), 'return y;']) as (x: number) => number;

@@ -1,6 +1,6 @@
 /**
  * Just enough of the WebAssembly binary format to emit the trainer's kernels: one module with an
- * imported memory, imported scalar functions, and functions built from expression trees.
+ * imported memory (its only import) and functions built from expression trees.
  *
  * Why hand-rolled: the kernels are generated per network shape at run time (like the JS kernels),
  * so the generator must run wherever the trainer does, with no compiler. The format needed is
@@ -100,7 +100,7 @@ export class Code {
 
 /** Opcodes used by the kernels, by their text-format names. */
 export const OP = {
-  block: 0x02, loop: 0x03, if: 0x04, else: 0x05, end: 0x0b, br: 0x0c, brIf: 0x0d, call: 0x10,
+  block: 0x02, loop: 0x03, if: 0x04, else: 0x05, end: 0x0b, br: 0x0c, brIf: 0x0d,
   void: 0x40,
   i32Load: 0x28, f64Load: 0x2b, f64Store: 0x39,
   i32Eqz: 0x45, i32LtS: 0x48,
@@ -114,9 +114,9 @@ export const OP = {
 export const SIMD = {
   load: 0x00, load64Splat: 0x0a, store: 0x0b, const: 0x0c,
   i32x4ExtractLane: 0x1b, f64x2Splat: 0x14, f64x2ExtractLane: 0x21,
-  f64x2Eq: 0x47, f64x2Lt: 0x49, f64x2Gt: 0x4a, f64x2Ge: 0x4c, and: 0x4e, or: 0x50, bitselect: 0x52,
+  f64x2Eq: 0x47, f64x2Ne: 0x48, f64x2Lt: 0x49, f64x2Gt: 0x4a, f64x2Le: 0x4b, f64x2Ge: 0x4c, and: 0x4e, or: 0x50, bitselect: 0x52,
   load64Lane: 0x57,
-  f64x2Trunc: 0x7a, i64x2Shl: 0xcb, i64x2Add: 0xce,
+  f64x2Trunc: 0x7a, i64x2Shl: 0xcb, i64x2ShrU: 0xcd, i64x2Add: 0xce,
   f64x2Abs: 0xec, f64x2Neg: 0xed, f64x2Add: 0xf0, f64x2Sub: 0xf1, f64x2Mul: 0xf2, f64x2Div: 0xf3,
   f64x2Pmin: 0xf6, f64x2Pmax: 0xf7,
 } as const;
@@ -135,8 +135,6 @@ export interface FuncDef {
 }
 
 export interface ModuleDef {
-  /** Functions imported from module "m", by field name; they take the first function indices. */
-  imports: { name: string; type: FuncType }[];
   functions: FuncDef[];
   /** The memory is imported as m.memory, with at least this many pages (64 KiB each). */
   memoryPages: number;
@@ -163,13 +161,10 @@ function localGroups(locals: ValType[]): number[][] {
 }
 
 export function encodeModule(def: ModuleDef): Uint8Array {
-  const types = [...def.imports.map((i) => i.type), ...def.functions.map((f) => f.type)];
-  const importEntries = [
-    [...utf8('m'), ...utf8('memory'), 0x02, 0x00, ...u32(def.memoryPages)],
-    ...def.imports.map((imp, i) => [...utf8('m'), ...utf8(imp.name), 0x00, ...u32(i)]),
-  ];
-  const funcEntries = def.functions.map((_, i) => u32(def.imports.length + i));
-  const exportEntries = def.functions.map((f, i) => [...utf8(f.name), 0x00, ...u32(def.imports.length + i)]);
+  const types = def.functions.map((f) => f.type);
+  const importEntries = [[...utf8('m'), ...utf8('memory'), 0x02, 0x00, ...u32(def.memoryPages)]];
+  const funcEntries = def.functions.map((_, i) => u32(i));
+  const exportEntries = def.functions.map((f, i) => [...utf8(f.name), 0x00, ...u32(i)]);
   const bodies = def.functions.map((f) => {
     const body = [...vec(localGroups(f.locals)), ...f.code.bytes, OP.end];
     return [...u32(body.length), ...body];

@@ -1,15 +1,17 @@
 /**
- * e^x on both lanes of an f64x2, bit for bit what V8's `Math.exp` returns: the same algorithm
- * (fdlibm's e_exp.c, which V8 ports in base/ieee754.cc) with the same constants and the same
+ * e^x on both lanes of an f64x2, bit for bit what fdlibm.ts's `exp` (and V8's `Math.exp` on x86-64)
+ * returns: the same algorithm (fdlibm's e_exp.c, as V8's base/ieee754.cc ports it) with the same
  * operations in the same order. Its branches become lane selects: every candidate is computed and
  * each lane keeps the one its branch returns, which leaves each lane's bits unchanged.
  *
- * Why not call the imported Math.exp: a call per lane costs more than the whole polynomial, and
- * the call clobbers every vector register the kernel keeps live. The tests compare this against
- * Math.exp over millions of arguments, including every branch's edges.
+ * Why not call the host's Math.exp: a call per lane costs more than the whole polynomial, the call
+ * clobbers every vector register the kernel keeps live, and V8's C++ exp differs between CPUs (see
+ * fdlibm.ts). The tests compare this against Math.exp over millions of arguments, including every
+ * branch's edges.
  */
 import { SIMD, V128 } from './binary.js';
 import { type Expr, type Fn, abs, add, div, eq, ge, get, gt, horner, lt, mul, select, set, splat, sub, trunc } from './expr.js';
+import { fromHighWord } from '../fdlibm.js';
 
 const FDLIBM = {
   oThreshold: 7.09782712893383973096e2,
@@ -22,13 +24,6 @@ const FDLIBM = {
   twoM1000: 9.33263618503218878990e-302,
   two1023: 8.988465674311579539e307,
 } as const;
-
-/** The double whose high word is `hi` and low word 0: fdlibm compares high words, we compare |x| with these. */
-function fromHighWord(hi: number): number {
-  const view = new DataView(new ArrayBuffer(8));
-  view.setUint32(0, hi, false);
-  return view.getFloat64(0, false);
-}
 
 /** |x| > 0.5 ln2 (hx > 0x3fd62e42): reduce the argument. */
 const REDUCE_FROM = fromHighWord(0x3fd62e43);

@@ -1,8 +1,9 @@
 /**
  * The WebAssembly SIMD twin of kernels.ts: the same straight-line arithmetic for one network shape,
  * with two λ per f64x2 (lane 0 and lane 1 each do exactly the operations of one λ, in the JS
- * kernel's order), so both produce identical bits. exp is exp.ts's port of the fdlibm code behind
- * `Math.exp`; log1p (evaluation only) is imported from the host's `Math`, as the JS kernels call it.
+ * kernel's order), so both produce identical bits. exp and log1p (evaluation only) are exp.ts's and
+ * log1p.ts's vector ports of the fdlibm code the JS kernels run (fdlibm.ts): the module imports
+ * nothing but its memory, so no host function, which may round differently per CPU, is called.
  *
  * Memory: the tanh tables at TABLES; everything else is placed by the caller and passed as byte
  * addresses. A pair's parameters are one block of `size` v128 — parameter k of both λ at 16·k —
@@ -17,12 +18,11 @@ import type { Layout } from '../mlp.js';
 import type { Reg } from '../task.js';
 import { TANH } from '../tanh.js';
 import { expStatements } from './exp.js';
+import { log1pStatements } from './log1p.js';
 
 /** Byte address of tanh's table of 2^(j/64); the caller's data starts at DATA_START. */
 export const TABLES = { exp2: 0 };
 export const DATA_START = 2048;
-
-const IMPORT_LOG1P = 0;
 
 /**
  * Shape-specific emitters, shared by the three functions. A temporary dead after its statement
@@ -249,14 +249,14 @@ function evaluate(lay: Layout): FuncDef {
   const xs = Array.from({ length: lay.dim }, () => e.v());
   const hs = Array.from({ length: lay.hidden }, () => e.v());
   const [dS, al, log] = [fn.local(F64), fn.local(F64), fn.local(F64)];
-  const [minusAbs, expMinusAbs] = [e.v(), e.v()];
+  const [minusAbs, expMinusAbs, log1pV] = [e.v(), e.v(), e.v()];
   const losses = [fn.local(F64), fn.local(F64)];
   const wrongs = [fn.local(I32), fn.local(I32)];
   const lane = (L: number): Expr => (c) => {
     c.get(a).simd(SIMD.f64x2ExtractLane, L).set(al);
-    // loss += (a > 0 ? a + log1p(exp(−a)) : log1p(exp(a))) − d·a, with exp(∓a) from `expMinusAbs`
+    // loss += (a > 0 ? a + log1p(exp(−a)) : log1p(exp(a))) − d·a, with log1p(exp(∓a)) from `log1pV`
     c.get(losses[L]);
-    c.get(expMinusAbs).simd(SIMD.f64x2ExtractLane, L).emit(OP.call, IMPORT_LOG1P).set(log);
+    c.get(log1pV).simd(SIMD.f64x2ExtractLane, L).set(log);
     c.get(al).f64(0).emit(OP.f64Gt, OP.if, F64);
     c.get(al).get(log).emit(OP.f64Add);
     c.emit(OP.else).get(log).emit(OP.end);
@@ -274,6 +274,7 @@ function evaluate(lay: Layout): FuncDef {
       (c) => c.get(dAt).mem(OP.f64Load, 3, 0).set(dS),
       set(minusAbs, select(neg(get(a)), get(a), gt(get(a), splat(0)))),
       ...expStatements(fn, expMinusAbs, minusAbs),
+      ...log1pStatements(fn, log1pV, expMinusAbs),
       lane(0),
       lane(1),
       bump(i, 1),
@@ -295,9 +296,7 @@ const loadI32 = (base: number, index: number): Expr => (c) => {
 
 /** The module's bytes for one network shape, regularizer and bias option. */
 export function kernelModule(lay: Layout, reg: Reg, regularizeBiases: boolean): Uint8Array {
-  const f64ToF64 = { params: [F64], results: [F64] } as const;
   return encodeModule({
-    imports: [{ name: 'log1p', type: { params: [...f64ToF64.params], results: [...f64ToF64.results] } }],
     functions: [online(lay, reg, regularizeBiases), batch(lay, reg, regularizeBiases), evaluate(lay)],
     memoryPages: 1,
   });

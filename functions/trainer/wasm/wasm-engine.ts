@@ -39,7 +39,7 @@ function kernelFor(lay: Layout, reg: Reg, regularizeBiases: boolean): Kernel {
   let k = kernels.get(key);
   if (!k) {
     const module = new WebAssembly.Module(kernelModule(lay, reg, regularizeBiases));
-    k = new WebAssembly.Instance(module, { m: { memory: memory(), log1p: Math.log1p } }).exports as unknown as Kernel;
+    k = new WebAssembly.Instance(module, { m: { memory: memory() } }).exports as unknown as Kernel;
     kernels.set(key, k);
   }
   return k;

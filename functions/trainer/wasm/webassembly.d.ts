@@ -1,7 +1,8 @@
-// The part of the WebAssembly JS API the kernels use (TypeScript ships it only with the DOM lib).
+// The part of the WebAssembly JS API the kernels and their tests use (TypeScript ships it only with the DOM lib).
 declare namespace WebAssembly {
   class Module {
     constructor(bytes: Uint8Array);
+    static imports(module: Module): { module: string; name: string; kind: string }[];
   }
   class Instance {
     constructor(module: Module, imports: Record<string, Record<string, unknown>>);
