@@ -2,7 +2,8 @@
 import { Command, CommanderError } from 'commander';
 import { registerCommands } from './cli/commands.js';
 import { checkKernelSetting } from './cli/kernel-check.js';
-import { EXIT, exitCodeOf } from './errors.js';
+import { EXIT } from './errors.js';
+import { reportFailure } from './cli/fail.js';
 import { packageVersion } from './paths.js';
 
 const program = new Command()
@@ -30,12 +31,6 @@ try {
     // Commander has printed its message already.
     process.exitCode = err.exitCode === 0 ? EXIT.ok : EXIT.badInput;
   } else {
-    // One line, whatever the message holds (a JSON excerpt, a path with a newline).
-    const message = (err instanceof Error ? err.message : String(err)).replace(/\s*\n\s*/g, ' ');
-    const code = exitCodeOf(err);
-    const internal = code === EXIT.internal ? 'internal error (a bug: please report it; LAMBDASTAR_DEBUG=1 shows where): ' : '';
-    process.stderr.write(`lambdastar: ${internal}${message}\n`);
-    if (process.env.LAMBDASTAR_DEBUG && err instanceof Error) process.stderr.write(`${err.stack}\n`);
-    process.exitCode = code;
+    process.exitCode = reportFailure(err, 'lambdastar');
   }
 }

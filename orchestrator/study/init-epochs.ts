@@ -83,10 +83,10 @@ export function configSpecInput(study: Study, c: StudyConfig, seeds: number): Sp
 
 export const configSpec = (study: Study, c: StudyConfig, seeds: number): CanonicalSpec => canonicalize(specSchema.parse(configSpecInput(study, c, seeds)));
 
-/** The reference sweep: the configurations of `study.reference` on the fixed λ grid. */
-export function referenceSpec(study: Study): CanonicalSpec {
+/** The reference sweep: the configurations of `study.reference` on the fixed λ grid, as a spec file says it. */
+export function referenceSpecInput(study: Study): SpecInput {
   const r = study.reference;
-  return canonicalize(specSchema.parse({
+  return {
     name: `${study.name} reference`,
     description: `${study.name}: the fixed extended λ grid at ${r.epochs} epochs, batch size ${r.batch}, init factors ${r.initFactors.join(', ')}`,
     n: study.n,
@@ -97,5 +97,7 @@ export function referenceSpec(study: Study): CanonicalSpec {
     epochs: r.epochs,
     batchSize: batchSize(study, r.batch),
     ...(study.valSize !== undefined && { valSize: study.valSize }),
-  } satisfies SpecInput));
+  };
 }
+
+export const referenceSpec = (study: Study): CanonicalSpec => canonicalize(specSchema.parse(referenceSpecInput(study)));

@@ -5,14 +5,16 @@
  * on the last cells of an adaptive round.
  */
 import pLimit from 'p-limit';
-import type { Executor } from '../executors/executor.js';
+import type { Executor, TaskOutcome } from '../executors/executor.js';
 
 export function sharedExecutor(inner: Executor): Executor {
   const limit = pLimit(inner.concurrency);
   const shared: Executor = {
     concurrency: inner.concurrency,
     batches: (tasks) => inner.batches(tasks),
-    runBatch: (batch, signal) => limit(() => inner.runBatch(batch, signal)),
+    // A batch still queued when the run stops never starts: it is left for the resume.
+    runBatch: (batch, signal) =>
+      limit(() => (signal?.aborted ? Promise.resolve(batch.map((t): TaskOutcome => ({ id: t.id, ok: false, kind: 'stopped', message: 'stopped before it started' }))) : inner.runBatch(batch, signal))),
     // The owner closes the inner executor once, after every sweep.
     close: () => Promise.resolve(),
   };

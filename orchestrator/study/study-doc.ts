@@ -4,7 +4,8 @@
  */
 import type { Analysis, GroupAnalysis, PointSummary } from '../analysis/analysis-types.js';
 import type { LineFit } from '../analysis/stats.js';
-import { meaningfulCi, studentTQuantile } from '../analysis/stats.js';
+import { meaningfulCi, mean, sem, studentTQuantile } from '../analysis/stats.js';
+import { duration } from '../cli/plan-format.js';
 import { num } from '../report/answer.js';
 import type { Figure, VegaLiteSpec } from '../report/figures.js';
 import { PALETTE, reportFigures } from '../report/figures.js';
@@ -22,6 +23,8 @@ export interface RunRecord {
   pointsTrained: number;
   cores: number;
   kernel: string;
+  /** The run was stopped or failed before the end (a later run finished the study). */
+  stopped?: boolean;
 }
 
 const f2 = (v: number) => num(Number(v.toFixed(2)));
@@ -60,6 +63,10 @@ function edgeCell(g: GroupAnalysis): string {
   return `${sum(g.points, (p) => p.boundCount)} / ${sum(g.points, (p) => p.edgeCount)} / ${sum(g.points, (p) => p.roundCapCount)} of ${cells}`;
 }
 
+/** The configurations of one row of the table: a batch size and an epoch count, every init factor. */
+const rowConfigs = (outcome: StudyOutcome, batch: StudyConfig['batch'], epochs: number) =>
+  outcome.configs.filter((c) => c.config.batch === batch && c.config.epochs === epochs);
+
 export interface InitEffect {
   batch: StudyConfig['batch'];
   epochs: number;
@@ -85,14 +92,20 @@ export function initEffects(study: Study, outcome: StudyOutcome): InitEffect[] {
         return Math.abs(sa.value - sb.value) / Math.hypot(sa.se ?? 0, sb.se ?? 0);
       };
       const pair = pairs.reduce((best, p) => (zOf(p) > zOf(best) ? p : best));
-      const df = Math.min(...pair.map((c) => (c.group.slope as LineFit).points - 2)) * 2;
-      const critical = studentTQuantile(1 - 0.025 / pairs.length, df);
+      const critical = studentTQuantile(1 - 0.025 / pairs.length, welchDf(...(pair.map((c) => c.group.slope) as [LineFit, LineFit])));
       const slopes = row.map((c) => (c.group.slope as LineFit).value);
       const z = zOf(pair);
       out.push({ batch, epochs, pair, z, critical, significant: z > critical, spread: Math.max(...slopes) - Math.min(...slopes) });
     }
   }
   return out;
+}
+
+/** Welch–Satterthwaite degrees of freedom of the difference of two fitted slopes. */
+export function welchDf(a: LineFit, b: LineFit): number {
+  const [va, vb] = [(a.se ?? 0) ** 2, (b.se ?? 0) ** 2];
+  const [da, db] = [a.points - 2, b.points - 2];
+  return (va + vb) ** 2 / (va ** 2 / da + vb ** 2 / db);
 }
 
 const listAnd = (xs: string[]) => (xs.length <= 1 ? xs.join('') : `${xs.slice(0, -1).join(', ')} and ${xs[xs.length - 1]}`);
@@ -113,17 +126,25 @@ export function answerParagraphs(study: Study, outcome: StudyOutcome): string[] 
     const not = rows.filter((e) => !e.significant);
     const longest = rows.reduce((a, b) => (b.epochs > a.epochs ? b : a));
     const name = batch === 'full' ? 'With full-batch gradient descent' : `With batch size ${batch}`;
+    const widest = (e: InitEffect) => Math.max(...rowConfigs(outcome, batch, e.epochs).map((c) => c.halfWidth ?? Infinity));
+    const slopes = (e: InitEffect) => rowConfigs(outcome, batch, e.epochs).filter((c) => c.group.slope?.se).length;
     let verdict: string;
     let text: string;
     if (sig.length === 0) {
-      verdict = `batch size ${batch}: no init effect`;
-      text = `${name}, the init factor does not move the slope measurably at any epoch count: the three slopes lie within their statistics of each other at ${listAnd(rows.map((e) => `${e.epochs}`))} epochs (largest spread ${f2(Math.max(...rows.map((e) => e.spread)))}).`;
-    } else if (!longest.significant) {
-      verdict = `batch size ${batch}: an init effect that more epochs remove`;
-      text = `${name}, the init factor changes the slope at ${listAnd(sig.map(at))}, but not at ${listAnd(not.map((e) => `${e.epochs}`))} epochs, where the slopes differ by at most ${f2(longest.spread)}: the effect is one of too few epochs, and training longer removes it.`;
-    } else {
+      verdict = `batch size ${batch}: no init effect detected`;
+      text = `${name}, no init effect is detected at any epoch count: at ${listAnd(rows.map((e) => `${e.epochs} epochs the ${slopes(e)} slopes`))} lie within their statistics of each other ` +
+        `(largest spread ${f2(Math.max(...rows.map((e) => e.spread)))}, CI half-widths up to ±${Math.max(...rows.map(widest)).toFixed(2)}).`;
+    } else if (longest.significant) {
       verdict = `batch size ${batch}: an init effect that persists`;
-      text = `${name}, the init factor changes the slope at ${listAnd(sig.map(at))}${not.length > 0 ? `, though not at ${listAnd(not.map((e) => `${e.epochs}`))} epochs` : ''}: it persists at ${longest.epochs} epochs, so more epochs alone do not remove it.`;
+      text = `${name}, the init factor changes the slope at ${listAnd(sig.map(at))}${not.length > 0 ? `, though not detectably at ${listAnd(not.map((e) => `${e.epochs}`))} epochs` : ''}: it persists at ${longest.epochs} epochs, so more epochs alone do not remove it.`;
+    } else {
+      // "Removed by more epochs" needs the effect at the fewest epochs, gone at the most, and a CI there narrow enough to see it were it still there.
+      const fewest = rows.reduce((a, b) => (b.epochs < a.epochs ? b : a));
+      const narrow = widest(longest) <= study.targetHalfWidth * 1.5;
+      const removed = fewest.significant && narrow;
+      verdict = removed ? `batch size ${batch}: an init effect that more epochs remove` : `batch size ${batch}: an init effect at ${listAnd(sig.map((e) => String(e.epochs)))} epochs, not detected at ${longest.epochs}`;
+      text = `${name}, the init factor changes the slope at ${listAnd(sig.map(at))}, but not detectably at ${listAnd(not.map((e) => `${e.epochs}`))} epochs, where the slopes differ by at most ${f2(longest.spread)} (CI half-widths up to ±${widest(longest).toFixed(2)})` +
+        (removed ? ': the effect is one of too few epochs, and training longer removes it.' : ': the intervals at the most epochs are too wide, or the pattern too irregular, to say that training longer removes it.');
     }
     paragraphs.push(text);
     verdicts.push(verdict);
@@ -155,7 +176,11 @@ export interface ReferenceRow {
   n: number;
   study: PointSummary;
   reference: PointSummary;
-  /** (log₁₀ of the study's mean λ* − the reference's) over their combined SEM. */
+  /** Seeds both have a λ* for (the same data and initial weights in both). */
+  paired: number;
+  /** Mean over those seeds of log₁₀(λ* searched / λ* on the grid). */
+  meanLogRatio: number | null;
+  /** That mean over its SEM; ±Infinity when the seeds agree exactly on a non-zero ratio; null below 2 seeds. */
   z: number | null;
 }
 
@@ -166,26 +191,34 @@ export interface ReferenceCheck {
   rows: ReferenceRow[];
 }
 
-/** The reference sweep's λ* curves against the study's at the same protocol, N by N. */
+/** λ* per seed in seed order, when every one of `seeds` seeds has one (else the pairing is unknown). */
+const perSeed = (p: PointSummary, seeds: number) => (p.lambdaStars.length === seeds ? p.lambdaStars : null);
+
+/**
+ * The reference sweep's λ* against the study's at the same protocol, N by N, seed by seed: both ran
+ * seeds 0, 1, … on the same data and initial weights, so their paired difference is the one to test.
+ */
 export function referenceChecks(study: Study, outcome: StudyOutcome): ReferenceCheck[] {
   const r = study.reference;
   return r.initFactors.flatMap((initFactor) => {
     const config = outcome.configs.find((c) => c.config.initFactor === initFactor && c.config.epochs === r.epochs && c.config.batch === r.batch);
     const reference = outcome.reference.groups.find((g) => g.initFactor === initFactor);
     if (!config || !reference) return [];
+    const studySeeds = config.seedSteps[config.seedSteps.length - 1];
     const rows = config.group.points.flatMap((s): ReferenceRow[] => {
       const p = reference.points.find((q) => q.n === s.n);
       if (!p) return [];
-      const se = Math.hypot(logSem(s) ?? NaN, logSem(p) ?? NaN);
-      const z = Number.isFinite(se) && se > 0 ? (Math.log10(s.meanLambdaStar) - Math.log10(p.meanLambdaStar)) / se : null;
-      return [{ n: s.n, study: s, reference: p, z }];
+      const [a, b] = [perSeed(s, studySeeds), perSeed(p, r.seeds)];
+      const k = a && b ? Math.min(a.length, b.length) : 0;
+      const d = Array.from({ length: k }, (_, i) => Math.log10((a as number[])[i] / (b as number[])[i]));
+      const m = k > 0 ? mean(d) : null;
+      const e = k > 1 ? sem(d) : null;
+      const z = m === null || e === null ? null : e > 0 ? m / e : m === 0 ? 0 : m * Infinity;
+      return [{ n: s.n, study: s, reference: p, paired: k, meanLogRatio: m, z }];
     });
     return [{ initFactor, config, reference, rows }];
   });
 }
-
-/** The SEM of log₁₀(mean λ*), by the delta method. */
-const logSem = (p: PointSummary) => (p.semLambdaStar === null ? null : p.semLambdaStar / (p.meanLambdaStar * Math.LN10));
 
 const e2 = (v: number | null) => (v === null ? '—' : v.toExponential(1));
 
@@ -195,40 +228,44 @@ function referenceEffect(outcome: StudyOutcome): string {
   if (groups.length !== 2) return '';
   const [a, b] = groups.map((g) => g.slope as LineFit);
   const z = Math.abs(a.value - b.value) / Math.hypot(a.se ?? 0, b.se ?? 0);
-  const critical = studentTQuantile(0.975, Math.min(a.points, b.points) * 2 - 4);
+  const critical = studentTQuantile(0.975, welchDf(a, b));
   const [fa, fb] = groups.map((g) => g.initFactor);
   return z > critical
-    ? `On the grid, f = ${fa} and f = ${fb} give slopes ${num(z)} standard errors apart: the init effect is there.`
-    : `On the grid, f = ${fa} and f = ${fb} give slopes only ${num(z)} standard errors apart: within the statistics, the grid shows no init effect here.`;
+    ? `Here too the grid shows it: f = ${fa} and f = ${fb} give slopes ${num(z)} standard errors apart.`
+    : `Here the grid does not show it: f = ${fa} and f = ${fb} give slopes only ${num(z)} standard errors apart.`;
 }
+
+/** The largest ratio between neighbouring λ of a grid. */
+const gridStep = (ls: readonly number[]) => Math.max(...ls.slice(1).map((l, i) => l / ls[i]));
 
 function referenceSection(study: Study, outcome: StudyOutcome): string[] {
   const r = study.reference;
   const checks = referenceChecks(study, outcome);
+  const search = outcome.configs[0]?.analysis.lambdas;
+  const searchStep = search?.mode === 'adaptive' ? `×${search.search.resolution.toFixed(3)}` : 'its grid';
   const lines = [
-    `## Reproducing the full-batch curves`,
+    `## Reproducing the curves at full batch and ${r.epochs} epochs`,
     '',
-    `The protocol under which the project finds an init effect on the fixed extended λ grid is full-batch training for ${r.epochs} epochs. ` +
-      `The command also runs it on that grid (${study.referenceLambdas.length} λ from ${e2(study.referenceLambdas[0])} to ` +
-      `${e2(study.referenceLambdas[study.referenceLambdas.length - 1])}, ${r.seeds} seeds, the same N), and the study's adaptive search must reproduce ` +
-      `its λ* curves: below, log₁₀ of the mean λ* at every N, compared in units of the two SEMs combined. The two share seeds 0–${r.seeds - 1} ` +
-      '(the same data and initial weights), so what differs is mostly the λ resolution: ×2 on the grid, ×1.189 for the search. ' +
-      referenceEffect(outcome),
+    `Full-batch training for ${r.epochs} epochs is the protocol under which the project found an init effect on the fixed extended λ grid. ${referenceEffect(outcome)} ` +
+      `The command runs it on that grid again (${study.referenceLambdas.length} λ from ${e2(study.referenceLambdas[0])} to ` +
+      `${e2(study.referenceLambdas[study.referenceLambdas.length - 1])}, ${r.seeds} seeds, the same N), and the study's adaptive search must reproduce its λ* curves. ` +
+      'Both ran seeds 0, 1, … on the same data and initial weights, so they are compared seed by seed: the mean over the shared seeds of ' +
+      `log₁₀(λ* searched / λ* on the grid), and that mean over its SEM (z). What differs is the λ resolution: ×${gridStep(study.referenceLambdas).toFixed(3)} on the grid, ${searchStep} for the search.`,
     '',
   ];
   for (const c of checks) {
     const zs = c.rows.map((row) => row.z).filter((z): z is number => z !== null);
     const beyond = zs.filter((z) => Math.abs(z) > 2).length;
-    const chi = zs.reduce((s, z) => s + z * z, 0);
     lines.push(
       `**f = ${c.initFactor}:** slope ${slopeCell(c.config.group.slope)} (search, ${c.config.seedSteps[c.config.seedSteps.length - 1]} seeds) against ` +
-        `${slopeCell(c.reference.slope)} (grid, ${r.seeds} seeds); ${beyond} of ${zs.length} N differ by more than 2 SEMs ` +
-        `(Σz² = ${num(chi)} over ${zs.length} N, where agreement within the statistics expects about ${zs.length}).`,
+        `${slopeCell(c.reference.slope)} (grid, ${r.seeds} seeds); at ${beyond} of ${zs.length} N the paired difference exceeds 2 SEMs ` +
+        '(where the curves agree, about one N in twenty does so by chance).',
       '',
-      '| N | mean λ* (search) | mean λ* (grid) | z | grid λ* on an edge |',
-      '| ---: | ---: | ---: | ---: | ---: |',
+      '| N | mean λ* (search) | mean λ* (grid) | shared seeds | mean log₁₀(search / grid) | z | grid λ* on an edge |',
+      '| ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
       ...c.rows.map((row) =>
-        `| ${row.n} | ${e2(row.study.meanLambdaStar)} ± ${e2(row.study.semLambdaStar)} | ${e2(row.reference.meanLambdaStar)} ± ${e2(row.reference.semLambdaStar)} | ${row.z === null ? '—' : num(row.z)} | ${row.reference.edgeCount}/${row.reference.seeds} |`),
+        `| ${row.n} | ${e2(row.study.meanLambdaStar)} ± ${e2(row.study.semLambdaStar)} | ${e2(row.reference.meanLambdaStar)} ± ${e2(row.reference.semLambdaStar)} | ${row.paired} | ` +
+        `${row.meanLogRatio === null ? '—' : num(row.meanLogRatio)} | ${row.z === null ? '—' : Number.isFinite(row.z) ? num(row.z) : `${row.z > 0 ? '' : '−'}∞`} | ${row.reference.edgeCount}/${row.reference.seeds} |`),
       '',
     );
   }
@@ -300,7 +337,7 @@ export function slopeFigure(study: Study, outcome: StudyOutcome): Figure {
   };
   return {
     name: 'slope-vs-epochs',
-    caption: 'Slope of log₁₀ λ* against log₁₀ N with its 95 % CI, against epochs: one line per init factor, one panel per batch size. Dotted: the thesis\' fig. 3 slopes in the same colours; dashed grey: −1, the theory\'s λ* ∝ 1/N. The axis spans −3 … 1 at most: wider intervals are cut at its edge.',
+    caption: 'Slope of log₁₀ λ* against log₁₀ N with its 95 % CI, against epochs: one line per init factor, one panel per batch size. Dotted: the thesis\' fig. 3 slopes in the same colours; dashed grey: −1, the theory\'s λ* ∝ 1/N. The axis spans −3 … 1 at most: a slope outside it is not drawn, and a wider interval is cut at its edge (the table has every value).',
     spec,
   };
 }
@@ -330,11 +367,9 @@ function searchLine(outcome: StudyOutcome): string {
   return `- λ*: adaptive search from λ = ${s.start.join(', ')}, refined to a resolution of ×${s.resolution.toFixed(3)} (2^(1/4)) inside [${s.bounds.map(String).join(', ')}], at most ${s.maxRounds} rounds.`;
 }
 
-const hours = (s: number) => (s >= 3600 ? `${(s / 3600).toFixed(1)} h` : `${Math.round(s / 60)} min`);
 
 /** The README: the answer first, then the table, the figures, the reproduction check and how it was run. */
-export function studyReadme(study: Study, outcome: StudyOutcome, runs: readonly RunRecord[]): string {
-  const figures = studyFigures(study, outcome);
+export function studyReadme(study: Study, outcome: StudyOutcome, runs: readonly RunRecord[], figures: readonly Figure[] = studyFigures(study, outcome)): string {
   const fig = (name: string) => {
     const f = figures.find((x) => x.name === name);
     return f ? [`![${f.caption}](figures/${f.name}.svg)`, '', `*${f.caption}*`, ''] : [];
@@ -351,21 +386,22 @@ export function studyReadme(study: Study, outcome: StudyOutcome, runs: readonly 
   const wall = runs.reduce((s, r) => s + r.wallSeconds, 0);
   const trained = runs.reduce((s, r) => s + r.pointsTrained, 0);
   const runLines = runs.length === 0
-    ? ['- Wall time: not recorded (every point was already in the store).']
+    ? ['- Wall time: not recorded (no run of the study command trained any of these points).']
     : [
-        `- Wall time: ${hours(wall)} on ${listAnd([...new Set(runs.map((r) => `${r.cores} cores`))])} (kernel ${listAnd([...new Set(runs.map((r) => r.kernel))])}), over ${runs.length} run${runs.length === 1 ? '' : 's'} of the command that trained ${trained} points; a shared, noisy machine, so read it as an upper bound.`,
+        `- Wall time: ${duration(wall)} on ${listAnd([...new Set(runs.map((r) => `${r.cores} cores`))])} (kernel ${listAnd([...new Set(runs.map((r) => r.kernel))])}), over ${runs.length} run${runs.length === 1 ? '' : 's'} of the command that trained ${trained} points${runs.some((r) => r.stopped) ? ` (${runs.filter((r) => r.stopped).length} of them stopped before the end and resumed)` : ''}; a shared, noisy machine, so read it as an upper bound.`,
       ];
   return [
     '# Does a bad initialization change λ*\'s slope, or does it only need more epochs?',
     '',
     'The thesis found the slope of log λ* against log N to change with the init factor f (−1.31 / −0.79 / −0.11 for f = 0.1 / 1 / 10) and left open ' +
-      'whether that is an effect of initialization or of too few epochs. This study trains every combination of f ∈ {0.1, 1, 10}, ' +
-      `${listAnd(study.epochs.map(String))} epochs and batch size 1 or full, and fits the slope for each.`,
+      `whether that is an effect of initialization or of too few epochs. This study trains every combination of f ∈ {${study.initFactors.join(', ')}}, ` +
+      `${listAnd(study.epochs.map(String))} epochs and batch size ${listAnd(study.batches.map((b) => batchText(study, b)))}, and fits the slope for each.`,
     '',
     '## The answer',
     '',
     ...answerParagraphs(study, outcome).flatMap((p) => [p, '']),
-    'Two slopes "differ" here when they are further apart than their standard errors allow at 5 % over the three pairs of a row (Bonferroni); seeds are shared between init factors, which makes the test conservative.',
+    `Two slopes "differ" here when they are further apart than their standard errors allow at 5 % over the ${study.initFactors.length * (study.initFactors.length - 1) / 2} pairs of init factors in a row of the table (Bonferroni; Welch's degrees of freedom). ` +
+      'The init factors of a row share their seeds (the same data), which correlates their slopes: the test treats them as independent, so if anything it misses differences rather than invents them.',
     '',
     `## Slopes for the ${outcome.configs.length} configurations`,
     '',
@@ -386,8 +422,8 @@ export function studyReadme(study: Study, outcome: StudyOutcome, runs: readonly 
     searchLine(outcome),
     `- Work: ${points} points, ${(work / 1e9).toFixed(1)} G λ-pattern-epochs (Σ N × epochs over the points the ${outcome.configs.length} configurations asked for), and the reference sweep's ${outcome.reference.points} points.`,
     ...runLines,
-    '- Rerun: `npm run study:init-epochs` resumes from ./runs (or `$STUDY_STORE`) and rewrites this folder; with every point stored it trains nothing and writes the same bytes.',
-    '- On Lambda: every configuration\'s final spec is in [specs/](specs/); `lambdastar plan --spec <file>` prints its cost and `lambdastar run --spec <file> --backend lambda --store s3://…` runs it.',
+    '- Rerun: `npm run study:init-epochs` resumes from its store (`./runs` unless `-- --store` says otherwise) and rewrites this folder; with every point stored it trains nothing and writes the same bytes.',
+    '- On Lambda: every configuration\'s final spec, and the reference sweep\'s, is in [specs/](specs/); `lambdastar plan --spec <file>` prints its cost and `lambdastar run --spec <file> --backend lambda --store s3://…` runs it. The study command pointed at that store (`-- --store s3://…`) then trains nothing and writes this folder.',
     '',
   ].join('\n');
 }

@@ -4,13 +4,14 @@
  * Lambda) and runs.json (the runs that trained something, whose wall time the README adds up).
  * Files no longer produced are removed, so the folder is exactly what the outcome says.
  */
-import { readFile, readdir, rm } from 'node:fs/promises';
-import { join } from 'node:path';
+import { readFile, readdir, rename, rm, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import { z } from 'zod';
+import { UsageError } from '../errors.js';
 import { makeFolder, writeFileAtomic } from '../fs/atomic-file.js';
 import { renderSvg } from '../report/render-svg.js';
 import type { Study } from './init-epochs.js';
-import { configLabel, configSpecInput } from './init-epochs.js';
+import { configLabel, configSpecInput, referenceSpecInput } from './init-epochs.js';
 import type { StudyOutcome } from './run-study.js';
 import type { RunRecord } from './study-doc.js';
 import { studyFigures, studyReadme } from './study-doc.js';
@@ -21,6 +22,7 @@ const runRecordSchema = z.strictObject({
   pointsTrained: z.number().int().nonnegative(),
   cores: z.number().int().positive(),
   kernel: z.string(),
+  stopped: z.boolean().optional(),
 });
 
 /** The runs recorded in `dir`/runs.json; none when the file does not exist. */
@@ -33,8 +35,17 @@ export async function readRuns(dir: string): Promise<RunRecord[]> {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
     throw err;
   }
-  const parsed = z.array(runRecordSchema).safeParse(JSON.parse(text));
-  if (!parsed.success) throw Object.assign(new Error(`${path}: not a list of run records (${parsed.error.issues[0]?.message}); fix or delete it`), { code: 'CORRUPT_RECORD' });
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (err) {
+    throw new UsageError(`${path}: not JSON (${(err as Error).message}); fix it, or delete it to forget the recorded wall times`);
+  }
+  const parsed = z.array(runRecordSchema).safeParse(value);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new UsageError(`${path}: not a list of run records (at ${issue?.path.join('.') || 'the top'}: ${issue?.message}); fix it, or delete it to forget the recorded wall times`);
+  }
   return parsed.data;
 }
 
@@ -54,24 +65,59 @@ function results(outcome: StudyOutcome) {
   };
 }
 
-/** Replaces `dir`/`sub` with exactly `files`. */
-async function writeExactly(dir: string, files: Map<string, string>): Promise<void> {
+/** Adds `run` to `dir`/runs.json alone (a run that stopped: the documents wait for a run that ends). */
+export async function recordRun(dir: string, runs: readonly RunRecord[]): Promise<void> {
   await makeFolder(dir);
-  for (const name of await readdir(dir)) if (!files.has(name)) await rm(join(dir, name), { recursive: true, force: true });
-  for (const [name, body] of files) await writeFileAtomic(join(dir, name), body);
+  await writeFileAtomic(join(dir, 'runs.json'), json(runs));
 }
 
+/** What the study writes into its folder: anything else there is not its to replace. */
+const OWN = new Set(['README.md', 'results.json', 'runs.json', 'figures', 'specs']);
+
+/** Throws, naming --out, when `dir` holds files the study did not write (it replaces the folder whole). */
+export async function checkStudyFolder(dir: string): Promise<void> {
+  let names: string[];
+  try {
+    names = await readdir(dir);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return;
+    throw err;
+  }
+  const foreign = names.filter((n) => !OWN.has(n));
+  if (foreign.length > 0) {
+    throw new UsageError(`--out: ${dir} holds ${foreign.slice(0, 3).join(', ')}${foreign.length > 3 ? ', …' : ''}, which the study did not write; point --out at the study's own folder or a new one`);
+  }
+}
+
+/**
+ * Writes the whole folder beside `dir`, then swaps it in: an interrupted or failed write leaves
+ * the previous folder as it was, never half of each.
+ */
 export async function writeStudy(study: Study, outcome: StudyOutcome, runs: readonly RunRecord[], dir: string): Promise<void> {
-  await makeFolder(dir);
-  const figures = new Map<string, string>();
-  for (const f of studyFigures(study, outcome)) figures.set(`${f.name}.svg`, await renderSvg(f.spec));
-  await writeExactly(join(dir, 'figures'), figures);
-  const specs = new Map(outcome.configs.map((c) => [
-    `${fileName(configLabel(c.config))}.json`,
-    json(configSpecInput(study, c.config, c.seedSteps[c.seedSteps.length - 1])),
-  ]));
-  await writeExactly(join(dir, 'specs'), specs);
-  await writeFileAtomic(join(dir, 'results.json'), json(results(outcome)));
-  await writeFileAtomic(join(dir, 'runs.json'), json(runs));
-  await writeFileAtomic(join(dir, 'README.md'), studyReadme(study, outcome, runs));
+  const figures = studyFigures(study, outcome);
+  const files = new Map<string, string>();
+  for (const f of figures) files.set(join('figures', `${f.name}.svg`), await renderSvg(f.spec));
+  for (const c of outcome.configs) {
+    files.set(join('specs', `${fileName(configLabel(c.config))}.json`), json(configSpecInput(study, c.config, c.seedSteps[c.seedSteps.length - 1])));
+  }
+  files.set(join('specs', 'reference.json'), json(referenceSpecInput(study)));
+  files.set('results.json', json(results(outcome)));
+  files.set('runs.json', json(runs));
+  files.set('README.md', studyReadme(study, outcome, runs, figures));
+  const staging = `${dir}.writing-${process.pid}`;
+  const old = `${dir}.old-${process.pid}`;
+  await rm(staging, { recursive: true, force: true });
+  try {
+    for (const [name, body] of files) {
+      await makeFolder(dirname(join(staging, name)));
+      await writeFile(join(staging, name), body);
+    }
+    await rename(dir, old).catch((err: NodeJS.ErrnoException) => {
+      if (err.code !== 'ENOENT') throw err;
+    });
+    await rename(staging, dir);
+  } finally {
+    await rm(staging, { recursive: true, force: true });
+  }
+  await rm(old, { recursive: true, force: true });
 }

@@ -51,7 +51,7 @@ function analysisOf(c: StudyConfig, groups: GroupAnalysis[]): Analysis {
   };
 }
 
-interface Shape { slope?: number; se?: number; edgeDominatedN?: number[]; points?: PointSummary[] }
+interface Shape { slope?: number; se?: number; halfWidth?: number; edgeDominatedN?: number[]; points?: PointSummary[] }
 
 /** Every configuration of STUDY, slope −1 ± SE unless `shape` says otherwise; the reference on the grid alike. */
 function outcomeOf(shape: (c: StudyConfig) => Shape = () => ({}), reference?: GroupAnalysis[]): StudyOutcome {
@@ -59,7 +59,7 @@ function outcomeOf(shape: (c: StudyConfig) => Shape = () => ({}), reference?: Gr
     const s = shape(config);
     const slope = s.slope ?? -1;
     const group = groupOf(config.initFactor, fit(slope, s.se ?? SE), s.points ?? onLine(slope), s.edgeDominatedN);
-    return { config, seedSteps: [5, 12], status: 'reached', halfWidth: 0.08, floor: 0, analysis: analysisOf(config, [group]), group };
+    return { config, seedSteps: [5, 12], status: 'reached', halfWidth: s.halfWidth ?? 0.08, floor: 0, analysis: analysisOf(config, [group]), group };
   });
   const refGroups = reference ?? STUDY.reference.initFactors.map((f) => groupOf(f, fit(-1, SE), onLine(-1)));
   const refConfig: StudyConfig = { initFactor: 0.1, epochs: STUDY.reference.epochs, batch: STUDY.reference.batch };
@@ -107,20 +107,27 @@ describe('answerParagraphs', () => {
   const weak = 0.5 * CRITICAL;
   test.each([
     ['an init effect that more epochs remove', 'effect at 100 epochs only', [strong, weak, weak]],
-    ['an init effect that more epochs remove', 'effect at 500 epochs only', [weak, strong, 0]],
+    ['an init effect at 500 epochs, not detected at 2000', 'effect at 500 epochs only: not "removed", since 100 epochs show none', [weak, strong, 0]],
     ['an init effect that persists', 'effect at 2000 epochs only', [weak, weak, strong]],
     ['an init effect that persists', 'effect at every epoch count', [strong, strong, strong]],
-    ['no init effect', 'every row below the critical value', [weak, weak, weak]],
+    ['no init effect detected', 'every row below the critical value', [weak, weak, weak]],
   ])('batch size 1: %s (%s)', (verdict, _, zs) => {
     const effect = { 1: Object.fromEntries(STUDY.epochs.map((e, i) => [e, zs[i] as number])) };
     const [short] = answerParagraphs(STUDY, outcomeOf(withEffects(effect)));
-    expect(short).toBe(`**In short:** batch size 1: ${verdict}; batch size full: no init effect.`);
+    expect(short).toBe(`**In short:** batch size 1: ${verdict}; batch size full: no init effect detected.`);
+  });
+
+  test('an effect gone at the most epochs is not called removed when the CIs there are too wide to see it', () => {
+    const wide = (c: StudyConfig): Shape => ({ ...withEffects({ 1: { 100: 2 * CRITICAL } })(c), ...(c.batch === 1 && c.epochs === 2000 && { halfWidth: 0.4 }) });
+    const paragraphs = answerParagraphs(STUDY, outcomeOf(wide));
+    expect(paragraphs[0]).toBe('**In short:** batch size 1: an init effect at 100 epochs, not detected at 2000; batch size full: no init effect detected.');
+    expect(paragraphs[1]).toContain('too wide');
   });
 
   test('both batch sizes in one answer: one removed by epochs, one persisting; a paragraph each', () => {
     const paragraphs = answerParagraphs(STUDY, outcomeOf(withEffects({ 1: { 100: 2 * CRITICAL }, full: { 2000: 2 * CRITICAL } })));
     expect(paragraphs[0]).toBe('**In short:** batch size 1: an init effect that more epochs remove; batch size full: an init effect that persists.');
-    expect(paragraphs[1]).toMatch(/^With batch size 1, the init factor changes the slope at 100 epochs .* but not at 500 and 2000 epochs/);
+    expect(paragraphs[1]).toMatch(/^With batch size 1, the init factor changes the slope at 100 epochs .* but not detectably at 500 and 2000 epochs/);
     expect(paragraphs[2]).toMatch(/^With full-batch gradient descent, .* it persists at 2000 epochs/);
   });
 
@@ -152,31 +159,36 @@ describe('statusText', () => {
 });
 
 describe('referenceChecks', () => {
-  const semlog = (p: PointSummary) => (p.semLambdaStar ?? NaN) / (p.meanLambdaStar * Math.LN10);
-  // The study's f = 0.1 against the grid's: twice the grid's λ*, equal, half, both exact, and an N the grid lacks.
-  const study = [summary(8, 2e-3, 2e-4), summary(20, 1e-3, 3e-4), summary(50, 5e-4, 1e-4), summary(128, 1e-4, 0), summary(322, 1e-5, 1e-6)];
-  const grid = [summary(8, 1e-3, 1e-4), summary(20, 1e-3, 1e-4), summary(50, 1e-3, 5e-4), summary(128, 2e-4, 0)];
+  /** A point whose seeds' λ* are `stars` (in seed order). */
+  const seeded = (n: number, stars: number[]): PointSummary => ({ ...summary(n, stars.reduce((a, b) => a + b, 0) / stars.length, 0, stars.length), lambdaStars: stars });
+  const seeds = (k: number, f: (i: number) => number) => Array.from({ length: k }, (_, i) => f(i));
+  // 12 study seeds against the grid's 10: the pairs are seeds 0–9.
+  const gridStars = seeds(10, (i) => 1e-3 * (1 + i / 10));
+  const study = [
+    seeded(8, seeds(12, (i) => 2 * (gridStars[i] ?? 1e-3) * (i % 2 === 0 ? 1.1 : 1 / 1.1))), // twice the grid, ±10 % per seed
+    seeded(20, seeds(12, (i) => gridStars[i] ?? 5)), // equal on every shared seed (seeds 10 and 11 do not count)
+    seeded(50, seeds(12, (i) => 2 * (gridStars[i] ?? 1))), // exactly twice on every seed: no spread
+    seeded(128, seeds(11, () => 1e-3)), // a seed without a λ*: the pairing is unknown
+  ];
+  const grid = [8, 20, 50, 128].map((n) => seeded(n, gridStars));
   const shape = (c: StudyConfig): Shape => (c.initFactor === 0.1 && c.epochs === 500 && c.batch === 'full' ? { points: study } : {});
   const reference = [groupOf(0.1, fit(-1, SE), grid), groupOf(10, fit(-1, SE), onLine(-1))];
 
-  test('z = (log₁₀ mean_study − log₁₀ mean_ref)/√(semlog_study² + semlog_ref²) at each N both have; null when both SEMs are 0', () => {
-    const checks = referenceChecks(STUDY, outcomeOf(shape, reference));
+  test('pairs the seeds both ran: z is the mean log₁₀ ratio over its SEM; infinite for an exact non-zero ratio; none without a pairing', () => {
+    const out = outcomeOf(shape, reference);
+    out.configs.forEach((c) => { c.seedSteps = [5, 12]; });
+    const checks = referenceChecks(STUDY, out);
     expect(checks.map((c) => c.initFactor)).toEqual([0.1, 10]);
-    expect(checks.map((c) => [c.config.config.epochs, c.config.config.batch])).toEqual([[500, 'full'], [500, 'full']]);
     const rows = checks[0].rows;
-    expect(rows.map((r) => r.n)).toEqual([8, 20, 50, 128]);
-    rows.slice(0, 3).forEach((r, i) => {
-      const want = (Math.log10(study[i].meanLambdaStar) - Math.log10(grid[i].meanLambdaStar)) / Math.sqrt(semlog(study[i]) ** 2 + semlog(grid[i]) ** 2);
-      expect(r.z).toBeCloseTo(want, 12);
-    });
-    // By hand: log₁₀2 over √2 × 0.1/ln10.
-    expect(rows[0].z).toBeCloseTo(Math.log10(2) / (Math.SQRT2 * 0.1 / Math.LN10), 12);
-    expect(rows[0].z).toBeCloseTo(4.9013, 3);
+    expect(rows.map((r) => [r.n, r.paired])).toEqual([[8, 10], [20, 10], [50, 10], [128, 0]]);
+    const d = seeds(10, (i) => Math.log10(2 * (i % 2 === 0 ? 1.1 : 1 / 1.1)));
+    const m = d.reduce((a, b) => a + b, 0) / 10;
+    const sd = Math.sqrt(d.reduce((a, b) => a + (b - m) ** 2, 0) / 9);
+    expect(rows[0].meanLogRatio).toBeCloseTo(m, 12);
+    expect(rows[0].z).toBeCloseTo(m / (sd / Math.sqrt(10)), 9);
     expect(rows[1].z).toBe(0);
-    expect(rows[2].z).toBeLessThan(0);
+    expect(rows[2].z).toBe(Infinity);
     expect(rows[3].z).toBeNull();
-    // The other factor: the same points on both sides.
-    expect(checks[1].rows.map((r) => r.z)).toEqual([0, 0, 0, 0, 0]);
   });
 });
 
@@ -201,7 +213,7 @@ describe('the README and its figures', () => {
     expect(links.length).toBeGreaterThanOrEqual(3);
     for (const link of links) expect(names.has(link), link).toBe(true);
     expect(links).toEqual(expect.arrayContaining(['slope-vs-epochs', 'reference', 'lambda-star-bfull-e2000']));
-    expect(readme).toContain('Wall time: 2.0 h on 2 cores (kernel wasm-simd)');
+    expect(readme).toContain('Wall time: 2.00 h on 2 cores (kernel wasm-simd)');
   });
 });
 

@@ -87,13 +87,13 @@ describe('study: a small study end to end', () => {
     for (const link of readme.matchAll(/\]\((figures\/[^)]+\.svg)\)/g)) expect(docs.has(`/${link[1]}`), link[1]).toBe(true);
     expect(docs.has('/figures/slope-vs-epochs.svg')).toBe(true);
     expect(docs.has('/figures/reference.svg')).toBe(true);
-    expect(readme).toContain('Wall time: 1 min on 2 cores (kernel wasm-simd)');
+    expect(readme).toContain('Wall time: 75.0 s on 2 cores (kernel wasm-simd)');
   });
 
-  it('writes each configuration\'s final spec, which runs as the same sweep', () => {
+  it('writes each configuration\'s final spec and the reference\'s, which run as the same sweeps', () => {
     const specs = [...docs.keys()].filter((k) => k.startsWith('/specs/'));
-    expect(specs).toHaveLength(first.configs.length);
-    const ids = new Set(first.configs.map((c) => c.analysis.sweepId));
+    expect(specs).toHaveLength(first.configs.length + 1);
+    const ids = new Set([...first.configs.map((c) => c.analysis.sweepId), first.reference.sweepId]);
     for (const k of specs) {
       const spec = canonicalize(specSchema.parse(JSON.parse(docs.get(k)?.toString() ?? '')));
       expect(ids.has(sweepId(spec)), k).toBe(true);
