@@ -4,7 +4,7 @@
  */
 import type { Analysis, GroupAnalysis, PointSummary } from '../analysis/analysis-types.js';
 import type { LineFit } from '../analysis/stats.js';
-import { meaningfulCi, mean, sem, studentTQuantile } from '../analysis/stats.js';
+import { meaningfulCi, mean, studentTQuantile } from '../analysis/stats.js';
 import { duration } from '../cli/plan-format.js';
 import { num } from '../report/answer.js';
 import type { Figure, VegaLiteSpec } from '../report/figures.js';
@@ -84,7 +84,8 @@ export function initEffects(study: Study, outcome: StudyOutcome): InitEffect[] {
   const out: InitEffect[] = [];
   for (const batch of study.batches) {
     for (const epochs of study.epochs) {
-      const row = outcome.configs.filter((c) => c.config.batch === batch && c.config.epochs === epochs && c.group.slope?.se);
+      // A slope through N whose λ* sit mostly at a bound of the search is no power law's: it is left out of the comparison.
+      const row = rowConfigs(outcome, batch, epochs).filter((c) => c.group.slope?.se && c.group.edgeDominatedN.length * 2 < c.group.points.length);
       if (row.length < 2) continue;
       const pairs = row.flatMap((a, i) => row.slice(i + 1).map((b) => [a, b] as [ConfigOutcome, ConfigOutcome]));
       const zOf = ([a, b]: [ConfigOutcome, ConfigOutcome]) => {
@@ -117,7 +118,12 @@ export function answerParagraphs(study: Study, outcome: StudyOutcome): string[] 
   const verdicts: string[] = [];
   for (const batch of study.batches) {
     const rows = effects.filter((e) => e.batch === batch);
-    if (rows.length === 0) continue;
+    const name = batch === 'full' ? 'With full-batch gradient descent' : `With batch size ${batch}`;
+    if (rows.length === 0) {
+      verdicts.push(`batch size ${batch}: not testable`);
+      paragraphs.push(`${name}, no epoch count has two init factors whose slopes can be compared: λ* sits at a bound of the search at half or more of the N (see the caveat), so the slope is no power law's.`);
+      continue;
+    }
     const at = (e: InitEffect) => {
       const [a, b] = e.pair;
       return `${e.epochs} epochs (f = ${a.config.initFactor}: ${slopeCell(a.group.slope)}; f = ${b.config.initFactor}: ${slopeCell(b.group.slope)}; ${num(e.z)} standard errors apart)`;
@@ -125,7 +131,6 @@ export function answerParagraphs(study: Study, outcome: StudyOutcome): string[] 
     const sig = rows.filter((e) => e.significant);
     const not = rows.filter((e) => !e.significant);
     const longest = rows.reduce((a, b) => (b.epochs > a.epochs ? b : a));
-    const name = batch === 'full' ? 'With full-batch gradient descent' : `With batch size ${batch}`;
     const widest = (e: InitEffect) => Math.max(...rowConfigs(outcome, batch, e.epochs).map((c) => c.halfWidth ?? Infinity));
     const slopes = (e: InitEffect) => rowConfigs(outcome, batch, e.epochs).filter((c) => c.group.slope?.se).length;
     let verdict: string;
@@ -136,7 +141,9 @@ export function answerParagraphs(study: Study, outcome: StudyOutcome): string[] 
         `(largest spread ${f2(Math.max(...rows.map((e) => e.spread)))}, CI half-widths up to ±${Math.max(...rows.map(widest)).toFixed(2)}).`;
     } else if (longest.significant) {
       verdict = `batch size ${batch}: an init effect that persists`;
-      text = `${name}, the init factor changes the slope at ${listAnd(sig.map(at))}${not.length > 0 ? `, though not detectably at ${listAnd(not.map((e) => `${e.epochs}`))} epochs` : ''}: it persists at ${longest.epochs} epochs, so more epochs alone do not remove it.`;
+      const spreads = rows.slice().sort((a, b) => a.epochs - b.epochs);
+      text = `${name}, the init factor changes the slope at ${listAnd(sig.map(at))}${not.length > 0 ? `, though not detectably at ${listAnd(not.map((e) => `${e.epochs}`))} epochs` : ''}: it persists at ${longest.epochs} epochs, so more epochs alone do not remove it ` +
+        `(the slopes of a row span ${listAnd(spreads.map((e) => `${f2(e.spread)} at ${e.epochs}`))} epochs).`;
     } else {
       // "Removed by more epochs" needs the effect at the fewest epochs, gone at the most, and a CI there narrow enough to see it were it still there.
       const fewest = rows.reduce((a, b) => (b.epochs < a.epochs ? b : a));
@@ -178,9 +185,9 @@ export interface ReferenceRow {
   reference: PointSummary;
   /** Seeds both have a λ* for (the same data and initial weights in both). */
   paired: number;
-  /** Mean over those seeds of log₁₀(λ* searched / λ* on the grid). */
+  /** Mean over those seeds of log₁₀(sub-grid λ* searched / sub-grid λ* on the grid): the two methods' difference, seed by seed. */
   meanLogRatio: number | null;
-  /** That mean over its SEM; ±Infinity when the seeds agree exactly on a non-zero ratio; null below 2 seeds. */
+  /** (log₁₀ of the study's mean λ* − the reference's) over their combined SEM: the curves against their statistics; null when both SEMs are 0. */
   z: number | null;
 }
 
@@ -191,12 +198,16 @@ export interface ReferenceCheck {
   rows: ReferenceRow[];
 }
 
-/** λ* per seed in seed order, when every one of `seeds` seeds has one (else the pairing is unknown). */
-const perSeed = (p: PointSummary, seeds: number) => (p.lambdaStars.length === seeds ? p.lambdaStars : null);
+/** Sub-grid λ* per seed in seed order (PROTOCOL §7: free of most of a grid's rounding), when every one of `seeds` seeds has one (else the pairing is unknown). */
+const perSeed = (p: PointSummary, seeds: number) => (p.subgridLambdaStars.length === seeds ? p.subgridLambdaStars : null);
+
+/** The SEM of log₁₀(mean λ*), by the delta method. */
+const logSem = (p: PointSummary) => (p.semLambdaStar === null ? null : p.semLambdaStar / (p.meanLambdaStar * Math.LN10));
 
 /**
- * The reference sweep's λ* against the study's at the same protocol, N by N, seed by seed: both ran
- * seeds 0, 1, … on the same data and initial weights, so their paired difference is the one to test.
+ * The reference sweep's λ* curves against the study's at the same protocol, N by N: the mean λ*
+ * against their SEMs (the curves' statistics), and, since both ran seeds 0, 1, … on the same data
+ * and initial weights, the two methods' mean difference seed by seed.
  */
 export function referenceChecks(study: Study, outcome: StudyOutcome): ReferenceCheck[] {
   const r = study.reference;
@@ -211,10 +222,9 @@ export function referenceChecks(study: Study, outcome: StudyOutcome): ReferenceC
       const [a, b] = [perSeed(s, studySeeds), perSeed(p, r.seeds)];
       const k = a && b ? Math.min(a.length, b.length) : 0;
       const d = Array.from({ length: k }, (_, i) => Math.log10((a as number[])[i] / (b as number[])[i]));
-      const m = k > 0 ? mean(d) : null;
-      const e = k > 1 ? sem(d) : null;
-      const z = m === null || e === null ? null : e > 0 ? m / e : m === 0 ? 0 : m * Infinity;
-      return [{ n: s.n, study: s, reference: p, paired: k, meanLogRatio: m, z }];
+      const se = Math.hypot(logSem(s) ?? NaN, logSem(p) ?? NaN);
+      const z = Number.isFinite(se) && se > 0 ? (Math.log10(s.meanLambdaStar) - Math.log10(p.meanLambdaStar)) / se : null;
+      return [{ n: s.n, study: s, reference: p, paired: k, meanLogRatio: k > 0 ? mean(d) : null, z }];
     });
     return [{ initFactor, config, reference, rows }];
   });
@@ -249,8 +259,9 @@ function referenceSection(study: Study, outcome: StudyOutcome): string[] {
     `Full-batch training for ${r.epochs} epochs is the protocol under which the project found an init effect on the fixed extended λ grid. ${referenceEffect(outcome)} ` +
       `The command runs it on that grid again (${study.referenceLambdas.length} λ from ${e2(study.referenceLambdas[0])} to ` +
       `${e2(study.referenceLambdas[study.referenceLambdas.length - 1])}, ${r.seeds} seeds, the same N), and the study's adaptive search must reproduce its λ* curves. ` +
-      'Both ran seeds 0, 1, … on the same data and initial weights, so they are compared seed by seed: the mean over the shared seeds of ' +
-      `log₁₀(λ* searched / λ* on the grid), and that mean over its SEM (z). What differs is the λ resolution: ×${gridStep(study.referenceLambdas).toFixed(3)} on the grid, ${searchStep} for the search.`,
+      'Below, log₁₀ of the mean λ* at every N is compared in units of the two SEMs combined (z). Both ran seeds 0, 1, … on the same data and initial weights, so the table also gives ' +
+      'the mean over the shared seeds of log₁₀(λ* searched / λ* on the grid), each the sub-grid λ* (the vertex of the parabola through the best λ and its neighbours): ' +
+      `the two methods' own difference, which stays below their resolutions (×${gridStep(study.referenceLambdas).toFixed(3)} on the grid, ${searchStep} for the search) where both bracket λ*.`,
     '',
   ];
   for (const c of checks) {
@@ -258,14 +269,14 @@ function referenceSection(study: Study, outcome: StudyOutcome): string[] {
     const beyond = zs.filter((z) => Math.abs(z) > 2).length;
     lines.push(
       `**f = ${c.initFactor}:** slope ${slopeCell(c.config.group.slope)} (search, ${c.config.seedSteps[c.config.seedSteps.length - 1]} seeds) against ` +
-        `${slopeCell(c.reference.slope)} (grid, ${r.seeds} seeds); at ${beyond} of ${zs.length} N the paired difference exceeds 2 SEMs ` +
+        `${slopeCell(c.reference.slope)} (grid, ${r.seeds} seeds); at ${beyond} of ${zs.length} N the mean λ* differ by more than 2 SEMs ` +
         '(where the curves agree, about one N in twenty does so by chance).',
       '',
-      '| N | mean λ* (search) | mean λ* (grid) | shared seeds | mean log₁₀(search / grid) | z | grid λ* on an edge |',
+      '| N | mean λ* (search) | mean λ* (grid) | z | shared seeds | mean log₁₀(search / grid), sub-grid | grid λ* on an edge |',
       '| ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
       ...c.rows.map((row) =>
-        `| ${row.n} | ${e2(row.study.meanLambdaStar)} ± ${e2(row.study.semLambdaStar)} | ${e2(row.reference.meanLambdaStar)} ± ${e2(row.reference.semLambdaStar)} | ${row.paired} | ` +
-        `${row.meanLogRatio === null ? '—' : num(row.meanLogRatio)} | ${row.z === null ? '—' : Number.isFinite(row.z) ? num(row.z) : `${row.z > 0 ? '' : '−'}∞`} | ${row.reference.edgeCount}/${row.reference.seeds} |`),
+        `| ${row.n} | ${e2(row.study.meanLambdaStar)} ± ${e2(row.study.semLambdaStar)} | ${e2(row.reference.meanLambdaStar)} ± ${e2(row.reference.semLambdaStar)} | ${row.z === null ? '—' : num(row.z)} | ` +
+        `${row.paired} | ${row.meanLogRatio === null ? '—' : num(row.meanLogRatio)} | ${row.reference.edgeCount}/${row.reference.seeds} |`),
       '',
     );
   }

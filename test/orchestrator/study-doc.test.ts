@@ -159,36 +159,49 @@ describe('statusText', () => {
 });
 
 describe('referenceChecks', () => {
-  /** A point whose seeds' λ* are `stars` (in seed order). */
-  const seeded = (n: number, stars: number[]): PointSummary => ({ ...summary(n, stars.reduce((a, b) => a + b, 0) / stars.length, 0, stars.length), lambdaStars: stars });
+  /** A point whose seeds' (sub-grid) λ* are `stars`, in seed order, with the SEM of their mean. */
+  const seeded = (n: number, stars: number[]): PointSummary => {
+    const m = stars.reduce((a, b) => a + b, 0) / stars.length;
+    const sd = Math.sqrt(stars.reduce((a, b) => a + (b - m) ** 2, 0) / (stars.length - 1));
+    return { ...summary(n, m, sd / Math.sqrt(stars.length), stars.length), lambdaStars: stars, subgridLambdaStars: stars };
+  };
   const seeds = (k: number, f: (i: number) => number) => Array.from({ length: k }, (_, i) => f(i));
   // 12 study seeds against the grid's 10: the pairs are seeds 0–9.
   const gridStars = seeds(10, (i) => 1e-3 * (1 + i / 10));
   const study = [
     seeded(8, seeds(12, (i) => 2 * (gridStars[i] ?? 1e-3) * (i % 2 === 0 ? 1.1 : 1 / 1.1))), // twice the grid, ±10 % per seed
-    seeded(20, seeds(12, (i) => gridStars[i] ?? 5)), // equal on every shared seed (seeds 10 and 11 do not count)
-    seeded(50, seeds(12, (i) => 2 * (gridStars[i] ?? 1))), // exactly twice on every seed: no spread
-    seeded(128, seeds(11, () => 1e-3)), // a seed without a λ*: the pairing is unknown
+    seeded(20, seeds(12, (i) => gridStars[i] ?? 1.5e-3)), // equal on every shared seed (seeds 10 and 11 do not pair)
+    seeded(128, seeds(11, () => 1e-3)), // a seed without a λ*: no pairing
   ];
-  const grid = [8, 20, 50, 128].map((n) => seeded(n, gridStars));
+  const grid = [8, 20, 128].map((n) => seeded(n, gridStars));
   const shape = (c: StudyConfig): Shape => (c.initFactor === 0.1 && c.epochs === 500 && c.batch === 'full' ? { points: study } : {});
   const reference = [groupOf(0.1, fit(-1, SE), grid), groupOf(10, fit(-1, SE), onLine(-1))];
+  const semlog = (p: PointSummary) => (p.semLambdaStar ?? NaN) / (p.meanLambdaStar * Math.LN10);
 
-  test('pairs the seeds both ran: z is the mean log₁₀ ratio over its SEM; infinite for an exact non-zero ratio; none without a pairing', () => {
+  test('z compares the mean λ* against their SEMs (delta method); the sub-grid λ* of the seeds both ran are compared pair by pair', () => {
     const out = outcomeOf(shape, reference);
     out.configs.forEach((c) => { c.seedSteps = [5, 12]; });
     const checks = referenceChecks(STUDY, out);
     expect(checks.map((c) => c.initFactor)).toEqual([0.1, 10]);
     const rows = checks[0].rows;
-    expect(rows.map((r) => [r.n, r.paired])).toEqual([[8, 10], [20, 10], [50, 10], [128, 0]]);
+    expect(rows.map((r) => [r.n, r.paired])).toEqual([[8, 10], [20, 10], [128, 0]]);
+    rows.forEach((r, i) => {
+      const want = (Math.log10(study[i].meanLambdaStar) - Math.log10(grid[i].meanLambdaStar)) / Math.hypot(semlog(study[i]), semlog(grid[i]));
+      expect(r.z).toBeCloseTo(want, 12);
+    });
+    expect(rows[0].z).toBeGreaterThan(2);
     const d = seeds(10, (i) => Math.log10(2 * (i % 2 === 0 ? 1.1 : 1 / 1.1)));
-    const m = d.reduce((a, b) => a + b, 0) / 10;
-    const sd = Math.sqrt(d.reduce((a, b) => a + (b - m) ** 2, 0) / 9);
-    expect(rows[0].meanLogRatio).toBeCloseTo(m, 12);
-    expect(rows[0].z).toBeCloseTo(m / (sd / Math.sqrt(10)), 9);
-    expect(rows[1].z).toBe(0);
-    expect(rows[2].z).toBe(Infinity);
-    expect(rows[3].z).toBeNull();
+    expect(rows[0].meanLogRatio).toBeCloseTo(d.reduce((a, b) => a + b, 0) / 10, 12);
+    expect(rows[1].meanLogRatio).toBe(0);
+    expect(rows[2].meanLogRatio).toBeNull();
+    // The other factor: the same points on both sides.
+    expect(checks[1].rows.map((r) => r.z)).toEqual([0, 0, 0, 0, 0]);
+  });
+
+  test('no z where both SEMs are 0', () => {
+    const exact = (c: StudyConfig): Shape => (c.initFactor === 0.1 && c.epochs === 500 && c.batch === 'full' ? { points: [summary(8, 2e-3, 0)] } : {});
+    const rows = referenceChecks(STUDY, outcomeOf(exact, [groupOf(0.1, fit(-1, SE), [summary(8, 1e-3, 0)])]))[0].rows;
+    expect(rows[0].z).toBeNull();
   });
 });
 
