@@ -63,6 +63,9 @@ export function studyConfigs(study: Study): StudyConfig[] {
 
 export const batchSize = (study: Pick<Study, 'n'>, batch: StudyConfig['batch']): number => (batch === 'full' ? Math.max(...study.n) : batch);
 
+/** "1", or "full (3240)": a batch size as the documents print it. */
+export const batchText = (study: Pick<Study, 'n'>, b: StudyConfig['batch']): string => (b === 'full' ? `full (${batchSize(study, b)})` : String(b));
+
 export const configLabel = (c: StudyConfig): string => `f=${c.initFactor} epochs=${c.epochs} B=${c.batch}`;
 
 /** A configuration's sweep with `seeds` seeds (seeds 0 … seeds−1: a larger count reuses every point of a smaller one), as a spec file says it. */

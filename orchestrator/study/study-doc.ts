@@ -1,20 +1,19 @@
 /**
- * docs/studies/init-epochs/: the README (answer first, the slope table, the reproduction check, how
- * it was run) and its figures, from a study's outcome (pure; deterministic for the same stored points).
+ * docs/studies/init-epochs/README.md: the answer first, the slope table, the reproduction check and
+ * how it was run, from a study's outcome (pure; deterministic for the same stored points).
  */
-import type { Analysis, GroupAnalysis, PointSummary } from '../analysis/analysis-types.js';
+import type { GroupAnalysis, PointSummary } from '../analysis/analysis-types.js';
 import type { LineFit } from '../analysis/stats.js';
-import { meaningfulCi, mean, studentTQuantile } from '../analysis/stats.js';
+import { meaningfulCi, studentTQuantile } from '../analysis/stats.js';
 import { duration } from '../cli/plan-format.js';
 import { num } from '../report/answer.js';
-import type { Figure, VegaLiteSpec } from '../report/figures.js';
-import { PALETTE, reportFigures } from '../report/figures.js';
-import type { Study, StudyConfig } from './init-epochs.js';
-import { batchSize, configLabel } from './init-epochs.js';
+import type { Figure } from '../report/figures.js';
+import type { Study } from './init-epochs.js';
+import { batchText, configLabel } from './init-epochs.js';
 import type { ConfigOutcome, StudyOutcome } from './run-study.js';
-
-/** The thesis' fig. 3 slopes by init factor (PROTOCOL §9); its epochs and batch size are unstated. */
-export const THESIS_SLOPES: Record<number, number> = { 0.1: -1.31, 1: -0.79, 10: -0.11 };
+import { figureName, studyFigures } from './study-figures.js';
+import type { InitEffect } from './study-stats.js';
+import { featuredRows, initEffects, referenceChecks, rowConfigs, welchDf } from './study-stats.js';
 
 /** One run of the study command that trained something: what the README's wall time adds up. */
 export interface RunRecord {
@@ -29,7 +28,6 @@ export interface RunRecord {
 
 const f2 = (v: number) => num(Number(v.toFixed(2)));
 const fixed2 = (v: number) => v.toFixed(2).replace('-', '−');
-const batchText = (study: Study, b: StudyConfig['batch']) => (b === 'full' ? `full (${batchSize(study, b)})` : String(b));
 
 function slopeCell(fit: LineFit | null): string {
   if (!fit) return 'n/a';
@@ -61,52 +59,6 @@ const sum = (ps: readonly PointSummary[], k: (p: PointSummary) => number) => ps.
 function edgeCell(g: GroupAnalysis): string {
   const cells = sum(g.points, (p) => p.seeds);
   return `${sum(g.points, (p) => p.boundCount)} / ${sum(g.points, (p) => p.edgeCount)} / ${sum(g.points, (p) => p.roundCapCount)} of ${cells}`;
-}
-
-/** The configurations of one row of the table: a batch size and an epoch count, every init factor. */
-const rowConfigs = (outcome: StudyOutcome, batch: StudyConfig['batch'], epochs: number) =>
-  outcome.configs.filter((c) => c.config.batch === batch && c.config.epochs === epochs);
-
-export interface InitEffect {
-  batch: StudyConfig['batch'];
-  epochs: number;
-  /** The pair of init factors whose slopes differ most, in units of their combined standard error. */
-  pair: [ConfigOutcome, ConfigOutcome];
-  z: number;
-  /** |z| above which one of the three pairs differs at 5 % overall (Bonferroni over the pairs). */
-  critical: number;
-  significant: boolean;
-  spread: number;
-}
-
-/** Per batch size and epoch count: do the init factors' slopes differ beyond their statistics? */
-export function initEffects(study: Study, outcome: StudyOutcome): InitEffect[] {
-  const out: InitEffect[] = [];
-  for (const batch of study.batches) {
-    for (const epochs of study.epochs) {
-      // A slope through N whose λ* sit mostly at a bound of the search is no power law's: it is left out of the comparison.
-      const row = rowConfigs(outcome, batch, epochs).filter((c) => c.group.slope?.se && c.group.edgeDominatedN.length * 2 < c.group.points.length);
-      if (row.length < 2) continue;
-      const pairs = row.flatMap((a, i) => row.slice(i + 1).map((b) => [a, b] as [ConfigOutcome, ConfigOutcome]));
-      const zOf = ([a, b]: [ConfigOutcome, ConfigOutcome]) => {
-        const [sa, sb] = [a.group.slope as LineFit, b.group.slope as LineFit];
-        return Math.abs(sa.value - sb.value) / Math.hypot(sa.se ?? 0, sb.se ?? 0);
-      };
-      const pair = pairs.reduce((best, p) => (zOf(p) > zOf(best) ? p : best));
-      const critical = studentTQuantile(1 - 0.025 / pairs.length, welchDf(...(pair.map((c) => c.group.slope) as [LineFit, LineFit])));
-      const slopes = row.map((c) => (c.group.slope as LineFit).value);
-      const z = zOf(pair);
-      out.push({ batch, epochs, pair, z, critical, significant: z > critical, spread: Math.max(...slopes) - Math.min(...slopes) });
-    }
-  }
-  return out;
-}
-
-/** Welch–Satterthwaite degrees of freedom of the difference of two fitted slopes. */
-export function welchDf(a: LineFit, b: LineFit): number {
-  const [va, vb] = [(a.se ?? 0) ** 2, (b.se ?? 0) ** 2];
-  const [da, db] = [a.points - 2, b.points - 2];
-  return (va + vb) ** 2 / (va ** 2 / da + vb ** 2 / db);
 }
 
 const listAnd = (xs: string[]) => (xs.length <= 1 ? xs.join('') : `${xs.slice(0, -1).join(', ')} and ${xs[xs.length - 1]}`);
@@ -179,57 +131,6 @@ export function answerParagraphs(study: Study, outcome: StudyOutcome): string[] 
   return [`**In short:** ${verdicts.join('; ')}.`, ...paragraphs];
 }
 
-export interface ReferenceRow {
-  n: number;
-  study: PointSummary;
-  reference: PointSummary;
-  /** Seeds both have a λ* for (the same data and initial weights in both). */
-  paired: number;
-  /** Mean over those seeds of log₁₀(sub-grid λ* searched / sub-grid λ* on the grid): the two methods' difference, seed by seed. */
-  meanLogRatio: number | null;
-  /** (log₁₀ of the study's mean λ* − the reference's) over their combined SEM: the curves against their statistics; null when both SEMs are 0. */
-  z: number | null;
-}
-
-export interface ReferenceCheck {
-  initFactor: number;
-  config: ConfigOutcome;
-  reference: GroupAnalysis;
-  rows: ReferenceRow[];
-}
-
-/** Sub-grid λ* per seed in seed order (PROTOCOL §7: free of most of a grid's rounding), when every one of `seeds` seeds has one (else the pairing is unknown). */
-const perSeed = (p: PointSummary, seeds: number) => (p.subgridLambdaStars.length === seeds ? p.subgridLambdaStars : null);
-
-/** The SEM of log₁₀(mean λ*), by the delta method. */
-const logSem = (p: PointSummary) => (p.semLambdaStar === null ? null : p.semLambdaStar / (p.meanLambdaStar * Math.LN10));
-
-/**
- * The reference sweep's λ* curves against the study's at the same protocol, N by N: the mean λ*
- * against their SEMs (the curves' statistics), and, since both ran seeds 0, 1, … on the same data
- * and initial weights, the two methods' mean difference seed by seed.
- */
-export function referenceChecks(study: Study, outcome: StudyOutcome): ReferenceCheck[] {
-  const r = study.reference;
-  return r.initFactors.flatMap((initFactor) => {
-    const config = outcome.configs.find((c) => c.config.initFactor === initFactor && c.config.epochs === r.epochs && c.config.batch === r.batch);
-    const reference = outcome.reference.groups.find((g) => g.initFactor === initFactor);
-    if (!config || !reference) return [];
-    const studySeeds = config.seedSteps[config.seedSteps.length - 1];
-    const rows = config.group.points.flatMap((s): ReferenceRow[] => {
-      const p = reference.points.find((q) => q.n === s.n);
-      if (!p) return [];
-      const [a, b] = [perSeed(s, studySeeds), perSeed(p, r.seeds)];
-      const k = a && b ? Math.min(a.length, b.length) : 0;
-      const d = Array.from({ length: k }, (_, i) => Math.log10((a as number[])[i] / (b as number[])[i]));
-      const se = Math.hypot(logSem(s) ?? NaN, logSem(p) ?? NaN);
-      const z = Number.isFinite(se) && se > 0 ? (Math.log10(s.meanLambdaStar) - Math.log10(p.meanLambdaStar)) / se : null;
-      return [{ n: s.n, study: s, reference: p, paired: k, meanLogRatio: k > 0 ? mean(d) : null, z }];
-    });
-    return [{ initFactor, config, reference, rows }];
-  });
-}
-
 const e2 = (v: number | null) => (v === null ? '—' : v.toExponential(1));
 
 /** Whether the reference sweep itself shows the init effect: its two slopes apart by more than their standard errors allow. */
@@ -282,93 +183,6 @@ function referenceSection(study: Study, outcome: StudyOutcome): string[] {
   }
   lines.push('![λ* against N: the study\'s search and the fixed grid, full batch](figures/reference.svg)', '');
   return lines;
-}
-
-/** The (batch, epochs) where the init factors' slopes differ most, and its longest-trained counterpart. */
-export function featuredRows(study: Study, outcome: StudyOutcome): { batch: StudyConfig['batch']; epochs: number }[] {
-  const effects = initEffects(study, outcome);
-  if (effects.length === 0) return [];
-  const most = effects.reduce((best, e) => (e.z > best.z ? e : best));
-  const longest = Math.max(...study.epochs);
-  return most.epochs === longest ? [most] : [most, { batch: most.batch, epochs: longest }];
-}
-
-const figureName = (batch: StudyConfig['batch'], epochs: number) => `lambda-star-b${batch}-e${epochs}`;
-
-/** A study row's λ* figure: the report's λ*–N figure of its three init factors. */
-function lambdaStarFigure(groups: GroupAnalysis[], base: Analysis, name: string, caption: string): Figure {
-  const fig = reportFigures({ ...base, groups }).find((f) => f.name === 'lambda-star-loglog');
-  if (!fig) throw new Error(`${name}: no λ*–N figure (fewer than 2 N)`);
-  return { name, caption, spec: fig.spec };
-}
-
-/** Slope against epochs, a line per init factor, a panel per batch size; the thesis' slopes and −1 marked. */
-export function slopeFigure(study: Study, outcome: StudyOutcome): Figure {
-  const panel = (b: StudyConfig['batch']) => `batch size ${batchText(study, b)}`;
-  const factor = (f: number) => `f = ${f}`;
-  const rows = outcome.configs.flatMap((c) => {
-    const s = c.group.slope;
-    const ci = s && meaningfulCi(s);
-    return s ? [{ panel: panel(c.config.batch), epochs: c.config.epochs, factor: factor(c.config.initFactor), slope: s.value, lo: ci ? ci[0] : s.value, hi: ci ? ci[1] : s.value }] : [];
-  });
-  const [e0, e1] = [Math.min(...study.epochs), Math.max(...study.epochs)];
-  const THESIS = 'thesis, fig. 3 (its epochs and batch size unstated)';
-  const THEORY = 'theory: λ* ∝ 1/N';
-  const marks = study.batches.flatMap((b) => [
-    ...study.initFactors.filter((f) => f in THESIS_SLOPES).flatMap((f) => [e0, e1].map((epochs) => ({ panel: panel(b), epochs, factor: factor(f), slope: THESIS_SLOPES[f], line: THESIS }))),
-    ...[e0, e1].map((epochs) => ({ panel: panel(b), epochs, factor: null, slope: -1, line: THEORY })),
-  ]);
-  // Slopes through bound-dominated N can be wild: the axis shows the range where the answer lies, and clips the rest.
-  const ys = [...rows.flatMap((r) => [r.slope]), ...marks.map((m) => m.slope)];
-  const domain = [Math.max(-3, Math.min(...ys) - 0.3), Math.min(1, Math.max(...ys) + 0.3)];
-  const colours = { domain: study.initFactors.map(factor), range: study.initFactors.map((_, i) => PALETTE[i]) };
-  const x = { field: 'epochs', type: 'quantitative', scale: { type: 'log', domain: [e0 / 1.3, e1 * 1.3], nice: false }, axis: { values: study.epochs, format: 'd' }, title: 'epochs' };
-  const y = { field: 'slope', type: 'quantitative', title: 'slope of log λ* against log N (95 % CI)', scale: { domain, nice: false } };
-  const colour = { field: 'factor', type: 'nominal', title: 'init factor', scale: colours, legend: { orient: 'bottom' } };
-  const dash = { field: 'line', type: 'nominal', title: null, scale: { domain: [THESIS, THEORY], range: [[2, 3], [6, 4]] }, legend: { orient: 'bottom', labelLimit: 0, symbolType: 'stroke', symbolSize: 300 } };
-  const spec: VegaLiteSpec = {
-    title: 'λ*–N slope against epochs, by init factor',
-    data: { values: [...rows.map((r) => ({ ...r, kind: 'study' })), ...marks.map((m) => ({ ...m, kind: 'mark' }))] },
-    facet: { column: { field: 'panel', type: 'nominal', title: null, sort: study.batches.map(panel) } },
-    spec: {
-      width: 260,
-      height: 260,
-      layer: [
-        { transform: [{ filter: "datum.kind === 'mark' && datum.factor === null" }], mark: { type: 'line', color: '#666', strokeWidth: 1, clip: true }, encoding: { x, y, strokeDash: dash } },
-        {
-          transform: [{ filter: "datum.kind === 'mark' && datum.factor !== null" }],
-          mark: { type: 'line', strokeWidth: 1.5, clip: true },
-          encoding: { x, y, color: colour, strokeDash: dash, detail: { field: 'factor' } },
-        },
-        { transform: [{ filter: "datum.kind === 'study'" }], mark: { type: 'rule', strokeWidth: 1.5, clip: true }, encoding: { x, y: { ...y, field: 'lo' }, y2: { field: 'hi' }, color: colour } },
-        { transform: [{ filter: "datum.kind === 'study'" }], mark: { type: 'line', point: { filled: true, size: 50 }, clip: true }, encoding: { x, y, color: colour } },
-      ],
-    },
-    config: { legend: { layout: { bottom: { anchor: 'start', direction: 'vertical', margin: 4 } } } },
-  };
-  return {
-    name: 'slope-vs-epochs',
-    caption: 'Slope of log₁₀ λ* against log₁₀ N with its 95 % CI, against epochs: one line per init factor, one panel per batch size. Dotted: the thesis\' fig. 3 slopes in the same colours; dashed grey: −1, the theory\'s λ* ∝ 1/N. The axis spans −3 … 1 at most: a slope outside it is not drawn, and a wider interval is cut at its edge (the table has every value).',
-    spec,
-  };
-}
-
-/** Every figure of the study's README. */
-export function studyFigures(study: Study, outcome: StudyOutcome): Figure[] {
-  const figures = [slopeFigure(study, outcome)];
-  for (const { batch, epochs } of featuredRows(study, outcome)) {
-    const row = outcome.configs.filter((c) => c.config.batch === batch && c.config.epochs === epochs);
-    const groups = row.map((c) => ({ ...c.group, label: `f = ${c.config.initFactor} (${c.seedSteps[c.seedSteps.length - 1]} seeds)` }));
-    figures.push(lambdaStarFigure(groups, row[0].analysis, figureName(batch, epochs), `λ* against N at batch size ${batchText(study, batch)} and ${epochs} epochs, one line per init factor.`));
-  }
-  const refGroups = referenceChecks(study, outcome).flatMap((c) => [
-    { ...c.config.group, label: `f = ${c.initFactor}, adaptive search` },
-    { ...c.reference, label: `f = ${c.initFactor}, fixed grid` },
-  ]);
-  if (refGroups.length > 0) {
-    figures.push(lambdaStarFigure(refGroups, outcome.reference, 'reference', 'λ* against N under the reference protocol: the study\'s adaptive search against the fixed extended grid.'));
-  }
-  return figures;
 }
 
 function searchLine(outcome: StudyOutcome): string {

@@ -14,7 +14,8 @@ import type { Study } from './init-epochs.js';
 import { configLabel, configSpecInput, referenceSpecInput } from './init-epochs.js';
 import type { StudyOutcome } from './run-study.js';
 import type { RunRecord } from './study-doc.js';
-import { studyFigures, studyReadme } from './study-doc.js';
+import { studyReadme } from './study-doc.js';
+import { studyFigures } from './study-figures.js';
 
 const runRecordSchema = z.strictObject({
   started: z.string(),

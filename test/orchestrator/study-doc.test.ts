@@ -10,9 +10,9 @@ import type { Figure } from '../../orchestrator/report/figures.js';
 import type { Study, StudyConfig } from '../../orchestrator/study/init-epochs.js';
 import { INIT_EPOCHS, configLabel, configSpec, studyConfigs } from '../../orchestrator/study/init-epochs.js';
 import type { ConfigOutcome, StudyOutcome } from '../../orchestrator/study/run-study.js';
-import {
-  answerParagraphs, featuredRows, initEffects, referenceChecks, slopeFigure, statusText, studyFigures, studyReadme,
-} from '../../orchestrator/study/study-doc.js';
+import { answerParagraphs, statusText, studyReadme } from '../../orchestrator/study/study-doc.js';
+import { slopeFigure, studyFigures } from '../../orchestrator/study/study-figures.js';
+import { featuredRows, initEffects, referenceChecks } from '../../orchestrator/study/study-stats.js';
 
 const STUDY: Study = { ...INIT_EPOCHS, n: [8, 20, 50, 128, 322] };
 const SE = 0.05;
