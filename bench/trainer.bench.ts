@@ -4,15 +4,18 @@
  * (WebAssembly SIMD) and for the JS reference kernels.
  * Targets (issue #12), against an optimized one-λ-at-a-time C implementation of this protocol on
  * this machine class (10 / 23 / 32 M at B = 1 / 10 / full): per λ with 14 together ≥ 1×, 0.5× and
- * 0.4× of it; 1 λ alone no slower than the JS kernels. Each figure is the best of BENCH_REPEATS runs
- * (default 3), as the machine is shared.
+ * 0.4× of it; 1 λ alone no slower than the JS kernels. The quoted C figures come from the machine
+ * the issue was filed on; "C here" is bench/c-reference/trainer.c (the same protocol, optimized
+ * C, one λ at a time) timed in this run on this machine, and each target is judged against both.
+ * Each figure is the best of BENCH_REPEATS runs (default 3), as the machine is shared.
  */
 import { jsEngine } from '../functions/trainer/js-engine.js';
 import { prepareTask, shuffleStream } from '../functions/trainer/run-task.js';
 import { withDefaults } from '../functions/trainer/task.js';
-import type { TrainerEngine } from '../functions/trainer/trainer-engine.js';
+import type { TrainerEngine, TrainingRun } from '../functions/trainer/trainer-engine.js';
 import { wasmEngine } from '../functions/trainer/wasm/wasm-engine.js';
 import { THESIS_LAMBDAS } from '../orchestrator/spec/grids.js';
+import { buildReference, runReference } from './c-reference.js';
 
 const N = 3240;
 const EPOCHS = Number(process.env.BENCH_EPOCHS ?? 100);
@@ -20,38 +23,94 @@ const REPEATS = Number(process.env.BENCH_REPEATS ?? 3);
 const C_FIGURE: Record<string, number> = { 'B=1': 10e6, 'B=10': 23e6, 'B=full': 32e6 };
 const C_SHARE: Record<string, number> = { 'B=1': 1, 'B=10': 0.5, 'B=full': 0.4 };
 
-function measure(engine: TrainerEngine, batchSize: number, lambdaCount: number): number {
+function runFor(batchSize: number, lambdaCount: number): TrainingRun {
   const task = withDefaults({ n: N, seed: 1, initFactor: 1, reg: 'l2', lambdas: THESIS_LAMBDAS.slice(0, lambdaCount), batchSize, epochs: EPOCHS, valSize: 10 });
   const { lay, init, train, validation } = prepareTask(task);
-  let best = 0;
+  return { lay, init, lambdas: task.lambdas, train, validation, opts: task, shuffle: shuffleStream(task) };
+}
+
+/** λ-pattern-epochs per second (each λ trains on every pattern of every epoch). */
+const rate = (lambdaCount: number, seconds: number) => (N * EPOCHS * lambdaCount) / seconds;
+
+function timeEngine(engine: TrainerEngine, batchSize: number, lambdaCount: number): number {
+  const run = runFor(batchSize, lambdaCount);
+  const start = performance.now();
+  engine.run(run);
+  return rate(lambdaCount, (performance.now() - start) / 1000);
+}
+
+/** The C reference's λ: the middle of the grid. */
+const C_LAMBDA = THESIS_LAMBDAS[7];
+
+/**
+ * How far the C reference's training loss is from the project's, relative: it trains the same
+ * networks (test/bench checks it to 1e-9 over a few epochs), but libm's exp is not the project's
+ * and C may fuse and reassociate, so rounding differs, and 100 epochs of B = 1 steps amplify that
+ * more than a batch mean does.
+ */
+function lossGap(cLoss: number, batchSize: number): number {
+  const project = jsEngine.run({ ...runFor(batchSize, 1), lambdas: [C_LAMBDA] }).evaluations[0]?.train.loss ?? Number.NaN;
+  return Math.abs(cLoss - project) / project;
+}
+
+interface Row {
+  one: number;
+  many: number;
+  jsOne: number;
+  jsMany: number;
+  c?: { rate: number; lossGap: number };
+}
+
+/**
+ * One batch size's row. The contenders take turns, once each per round, and each keeps its best
+ * round: on a shared machine a slow spell then hits all of them, not whichever ran during it.
+ */
+async function measureRow(batchSize: number): Promise<Row> {
+  const built = buildReference(10, 15);
+  const row: Row = { one: 0, many: 0, jsOne: 0, jsMany: 0 };
+  let cLoss = Number.NaN;
   for (let r = 0; r < REPEATS; r++) {
-    const start = performance.now();
-    engine.run({ lay, init, lambdas: task.lambdas, train, validation, opts: task, shuffle: shuffleStream(task) });
-    const seconds = (performance.now() - start) / 1000;
-    // Each λ trains on every pattern of every epoch: count λ-pattern-epochs.
-    best = Math.max(best, (N * EPOCHS * lambdaCount) / seconds);
+    row.one = Math.max(row.one, timeEngine(wasmEngine, batchSize, 1));
+    row.many = Math.max(row.many, timeEngine(wasmEngine, batchSize, 14));
+    row.jsOne = Math.max(row.jsOne, timeEngine(jsEngine, batchSize, 1));
+    row.jsMany = Math.max(row.jsMany, timeEngine(jsEngine, batchSize, 14));
+    if ('binary' in built) {
+      const { seconds, lambdas } = await runReference(built.binary, { ...runFor(batchSize, 1), lambdas: [C_LAMBDA] });
+      row.c = { rate: Math.max(row.c?.rate ?? 0, rate(1, seconds)), lossGap: 0 };
+      cLoss = lambdas[0].trainLoss;
+    }
   }
-  return best;
+  if (row.c) row.c.lossGap = lossGap(cLoss, batchSize);
+  return row;
 }
 
 const m = (x: number) => `${(x / 1e6).toFixed(2)}M`;
 
 // Compile each engine's kernels (and let V8 tier them up) before timing.
-for (const engine of [wasmEngine, jsEngine]) for (const b of [1, 10]) measure(engine, b, 2);
+for (const engine of [wasmEngine, jsEngine]) for (const b of [1, 10]) timeEngine(engine, b, 2);
 
 console.log(`trainer: 10-15-1 net, N = ${N}, ${EPOCHS} epochs, one thread, best of ${REPEATS} (pattern-epochs per second per λ)`);
-console.log(`${'batch'.padEnd(8)} ${'1 λ'.padStart(9)} ${'14 λ'.padStart(9)}   ${'JS 1 λ'.padStart(9)} ${'JS 14 λ'.padStart(9)}   targets`);
-let missed = 0;
+console.log(
+  `${'batch'.padEnd(8)} ${'1 λ'.padStart(9)} ${'14 λ'.padStart(9)}   ${'JS 1 λ'.padStart(9)} ${'JS 14 λ'.padStart(9)}   ${'C here'.padStart(9)}   targets`,
+);
+let missedQuoted = 0;
+let missedHere = 0;
+const notes: string[] = [];
 for (const [label, b] of [['B=1', 1], ['B=10', 10], ['B=full', N]] as const) {
-  const [one, many, jsOne, jsMany] = [measure(wasmEngine, b, 1), measure(wasmEngine, b, 14), measure(jsEngine, b, 1), measure(jsEngine, b, 14)];
-  const target = C_SHARE[label] * C_FIGURE[label];
-  const okMany = many >= target;
+  const { one, many, jsOne, jsMany, c } = await measureRow(b);
+  const quoted = C_SHARE[label] * C_FIGURE[label];
+  const here = c ? C_SHARE[label] * c.rate : undefined;
   const okOne = one >= jsOne;
-  missed += Number(!okMany) + Number(!okOne);
+  missedQuoted += Number(many < quoted) + Number(!okOne);
+  missedHere += Number(here === undefined || many < here) + Number(!okOne);
+  if (c) notes.push(`${label}: C's training loss within ${c.lossGap.toExponential(1)} (relative) of the project's`);
+  const vsHere = here === undefined ? 'C here: none' : `≥ ${C_SHARE[label]}× C here = ${m(here)} ${many >= here ? 'ok' : 'MISSED'}`;
   console.log(
-    `${label.padEnd(8)} ${m(one).padStart(9)} ${m(many).padStart(9)}   ${m(jsOne).padStart(9)} ${m(jsMany).padStart(9)}   ` +
-      `14 λ ≥ ${C_SHARE[label]}× C = ${m(target)} ${okMany ? 'ok' : 'MISSED'}; 1 λ ≥ JS ${okOne ? 'ok' : 'MISSED'}; ` +
+    `${label.padEnd(8)} ${m(one).padStart(9)} ${m(many).padStart(9)}   ${m(jsOne).padStart(9)} ${m(jsMany).padStart(9)}   ${(c ? m(c.rate) : '–').padStart(9)}   ` +
+      `14 λ ${vsHere}, ≥ ${C_SHARE[label]}× quoted C = ${m(quoted)} ${many >= quoted ? 'ok' : 'MISSED'}; 1 λ ≥ JS ${okOne ? 'ok' : 'MISSED'}; ` +
       `14 λ is ${(many / jsMany).toFixed(1)}× JS`,
   );
 }
-console.log(missed === 0 ? 'all trainer targets met' : `${missed} trainer target(s) missed`);
+for (const note of notes) console.log(note);
+console.log(`against C measured here: ${missedHere === 0 ? 'all trainer targets met' : `${missedHere} target(s) missed`}`);
+console.log(`against the issue's quoted C figures (another machine): ${missedQuoted === 0 ? 'all trainer targets met' : `${missedQuoted} target(s) missed`}`);
