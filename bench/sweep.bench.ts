@@ -22,6 +22,10 @@ import { referenceSweep } from './c-reference.js';
 
 const presetName = process.env.BENCH_PRESET ?? 'thesis-fig2-ext';
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
+if (!Number.isInteger(ROUNDS) || ROUNDS < 1) {
+  console.error(`BENCH_ROUNDS: "${process.env.BENCH_ROUNDS}" is not a whole number ≥ 1; leave it unset for 2`);
+  process.exit(2);
+}
 const raw = { ...PRESETS[presetName], ...(process.env.BENCH_SEEDS ? { seeds: Number(process.env.BENCH_SEEDS) } : {}) };
 const spec = canonicalize(specSchema.parse(raw));
 

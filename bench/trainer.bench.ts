@@ -2,10 +2,9 @@
  * Trainer speed: pattern-epochs per second per λ on one thread, for the 10-15-1 net at N = 3240,
  * B = 1, 10 and full, with 1 λ alone and 14 λ trained together, for the engine that runs by default
  * (WebAssembly SIMD) and for the JS reference kernels.
- * Targets (issue #12), against an optimized one-λ-at-a-time C implementation of this protocol on
- * this machine class (10 / 23 / 32 M at B = 1 / 10 / full): per λ with 14 together ≥ 1×, 0.5× and
- * 0.4× of it; 1 λ alone no slower than the JS kernels. The quoted C figures come from the machine
- * the issue was filed on; "C here" is bench/c-reference/trainer.c (the same protocol, optimized
+ * Targets (issue #12), against an optimized one-λ-at-a-time C implementation of this protocol: per
+ * λ with 14 together ≥ 1×, 0.5× and 0.4× of it at B = 1 / 10 / full; 1 λ alone no slower than the
+ * JS kernels. The issue quotes C at 10 / 23 / 32 M from the machine it was filed on; "C here" is bench/c-reference/trainer.c (the same protocol, optimized
  * C, one λ at a time) timed in this run on this machine, and each target is judged against both.
  * Each figure is the best of BENCH_REPEATS runs (default 3), as the machine is shared.
  */
@@ -15,7 +14,7 @@ import { withDefaults } from '../functions/trainer/task.js';
 import type { TrainerEngine, TrainingRun } from '../functions/trainer/trainer-engine.js';
 import { wasmEngine } from '../functions/trainer/wasm/wasm-engine.js';
 import { THESIS_LAMBDAS } from '../orchestrator/spec/grids.js';
-import { buildReference, runReference } from './c-reference.js';
+import { buildReference, referenceGroup, runReference } from './c-reference.js';
 
 const N = 3240;
 const EPOCHS = Number(process.env.BENCH_EPOCHS ?? 100);
@@ -66,7 +65,8 @@ interface Row {
  * round: on a shared machine a slow spell then hits all of them, not whichever ran during it.
  */
 async function measureRow(batchSize: number): Promise<Row> {
-  const built = buildReference(10, 15);
+  const { lay } = runFor(batchSize, 1);
+  const built = buildReference(lay.dim, lay.hidden, referenceGroup(batchSize));
   const row: Row = { one: 0, many: 0, jsOne: 0, jsMany: 0 };
   let cLoss = Number.NaN;
   for (let r = 0; r < REPEATS; r++) {
@@ -102,7 +102,7 @@ for (const [label, b] of [['B=1', 1], ['B=10', 10], ['B=full', N]] as const) {
   const here = c ? C_SHARE[label] * c.rate : undefined;
   const okOne = one >= jsOne;
   missedQuoted += Number(many < quoted) + Number(!okOne);
-  missedHere += Number(here === undefined || many < here) + Number(!okOne);
+  if (here !== undefined) missedHere += Number(many < here) + Number(!okOne);
   if (c) notes.push(`${label}: C's training loss within ${c.lossGap.toExponential(1)} (relative) of the project's`);
   const vsHere = here === undefined ? 'C here: none' : `≥ ${C_SHARE[label]}× C here = ${m(here)} ${many >= here ? 'ok' : 'MISSED'}`;
   console.log(
@@ -112,5 +112,7 @@ for (const [label, b] of [['B=1', 1], ['B=10', 10], ['B=full', N]] as const) {
   );
 }
 for (const note of notes) console.log(note);
-console.log(`against C measured here: ${missedHere === 0 ? 'all trainer targets met' : `${missedHere} target(s) missed`}`);
+const built = buildReference(10, 15);
+if ('missing' in built) console.log(`${built.missing}: nothing judged against C measured here`);
+else console.log(`against C measured here: ${missedHere === 0 ? 'all trainer targets met' : `${missedHere} target(s) missed`}`);
 console.log(`against the issue's quoted C figures (another machine): ${missedQuoted === 0 ? 'all trainer targets met' : `${missedQuoted} target(s) missed`}`);
