@@ -49,20 +49,20 @@ export function buildReference(dim: number, hidden: number, group = 8): { binary
   const version = compilerVersion();
   if (typeof version !== 'string') return version;
   const defines = [`-DDIM=${dim}`, `-DHID=${hidden}`, `-DG=${group}`];
-  // JS prints the shortest decimal that reads back as the same double, and C reads it back so.
   const [c2, c3, c4, c5, c6] = TANH.taylor;
   const constants = { CLAMP: TANH.clamp, INV_LN2X64: TANH.invLn2x64, LN2BY64_HI: TANH.ln2by64Hi, LN2BY64_LO: TANH.ln2by64Lo, C2: c2, C3: c3, C4: c4, C5: c5, C6: c6 };
-  const table = [
+  // JS prints the shortest decimal that reads back as the same double, and C reads it back so.
+  const header = [
     ...Object.entries(constants).map(([name, value]) => `#define TANH_${name} ${value}\n`),
     `static const double EXP2_64THS[64] = {${[...TANH_TABLES.exp2].join(', ')}};\n`,
   ].join('');
-  const hash = createHash('sha256').update(readFileSync(SOURCE)).update([...FLAGS, ...defines, version, table].join('\n')).digest('hex').slice(0, 16);
+  const hash = createHash('sha256').update(readFileSync(SOURCE)).update([...FLAGS, ...defines, version, header].join('\n')).digest('hex').slice(0, 16);
   const dir = join(tmpdir(), 'lambdastar-c-reference');
   const binary = join(dir, `trainer-${hash}`);
   if (existsSync(binary)) return { binary };
   const include = join(dir, `include-${hash}`);
   mkdirSync(include, { recursive: true });
-  writeFileSync(join(include, 'tanh-constants.h'), table);
+  writeFileSync(join(include, 'tanh-constants.h'), header);
   const partial = `${binary}.${process.pid}`;
   try {
     execFileSync('cc', [...FLAGS, ...defines, `-I${include}`, '-o', partial, SOURCE, '-lm'], { stdio: 'pipe' });
