@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import pLimit from 'p-limit';
-import { prepareTask, shuffleStream } from '../functions/trainer/run-task.js';
+import { trainingRun } from '../functions/trainer/run-task.js';
 import type { Task } from '../functions/trainer/task.js';
 import type { TrainingRun } from '../functions/trainer/trainer-engine.js';
 import { TANH, TANH_TABLES } from '../functions/trainer/tanh.js';
@@ -117,9 +117,9 @@ let inputs = 0;
  */
 export async function referenceSweep(tasks: readonly Task[], concurrency: number): Promise<{ wallSeconds: number; cSeconds: number } | { missing: string }> {
   const binaries = new Map<string, { binary: string } | { missing: string }>();
+  const keyOf = (task: Task) => `${task.inputDim}:${task.hidden}:${referenceGroup(task.batchSize)}`;
   for (const task of tasks) {
-    const key = `${task.inputDim}:${task.hidden}:${referenceGroup(task.batchSize)}`;
-    if (!binaries.has(key)) binaries.set(key, buildReference(task.inputDim, task.hidden, referenceGroup(task.batchSize)));
+    if (!binaries.has(keyOf(task))) binaries.set(keyOf(task), buildReference(task.inputDim, task.hidden, referenceGroup(task.batchSize)));
   }
   for (const built of binaries.values()) if ('missing' in built) return built;
   const limit = pLimit(concurrency);
@@ -128,9 +128,9 @@ export async function referenceSweep(tasks: readonly Task[], concurrency: number
   await Promise.all(
     tasks.map((task) =>
       limit(async () => {
-        const { lay, init, train, validation } = prepareTask(task);
-        const { binary } = binaries.get(`${task.inputDim}:${task.hidden}:${referenceGroup(task.batchSize)}`) as { binary: string };
-        const { seconds } = await runReference(binary, { lay, init, lambdas: task.lambdas, train, validation, opts: task, shuffle: shuffleStream(task) });
+        const run = trainingRun(task);
+        const { binary } = binaries.get(keyOf(task)) as { binary: string };
+        const { seconds } = await runReference(binary, run);
         cSeconds += seconds; // not `cSeconds += await …`, which reads cSeconds before the wait
       }),
     ),

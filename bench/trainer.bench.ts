@@ -4,12 +4,13 @@
  * (WebAssembly SIMD) and for the JS reference kernels.
  * Targets (issue #12), against an optimized one-λ-at-a-time C implementation of this protocol: per
  * λ with 14 together ≥ 1×, 0.5× and 0.4× of it at B = 1 / 10 / full; 1 λ alone no slower than the
- * JS kernels. The issue quotes C at 10 / 23 / 32 M from the machine it was filed on; "C here" is bench/c-reference/trainer.c (the same protocol, optimized
- * C, one λ at a time) timed in this run on this machine, and each target is judged against both.
+ * JS kernels. The issue quotes C at 10 / 23 / 32 M from the machine it was filed on; "C here" is
+ * bench/c-reference/trainer.c (the same protocol, optimized C, one λ at a time) timed in this run
+ * on this machine, and each target is judged against both.
  * Each figure is the best of BENCH_REPEATS runs (default 3), as the machine is shared.
  */
 import { jsEngine } from '../functions/trainer/js-engine.js';
-import { prepareTask, shuffleStream } from '../functions/trainer/run-task.js';
+import { trainingRun } from '../functions/trainer/run-task.js';
 import { withDefaults } from '../functions/trainer/task.js';
 import type { TrainerEngine, TrainingRun } from '../functions/trainer/trainer-engine.js';
 import { wasmEngine } from '../functions/trainer/wasm/wasm-engine.js';
@@ -23,9 +24,7 @@ const C_FIGURE: Record<string, number> = { 'B=1': 10e6, 'B=10': 23e6, 'B=full': 
 const C_SHARE: Record<string, number> = { 'B=1': 1, 'B=10': 0.5, 'B=full': 0.4 };
 
 function runFor(batchSize: number, lambdaCount: number): TrainingRun {
-  const task = withDefaults({ n: N, seed: 1, initFactor: 1, reg: 'l2', lambdas: THESIS_LAMBDAS.slice(0, lambdaCount), batchSize, epochs: EPOCHS, valSize: 10 });
-  const { lay, init, train, validation } = prepareTask(task);
-  return { lay, init, lambdas: task.lambdas, train, validation, opts: task, shuffle: shuffleStream(task) };
+  return trainingRun(withDefaults({ n: N, seed: 1, initFactor: 1, reg: 'l2', lambdas: THESIS_LAMBDAS.slice(0, lambdaCount), batchSize, epochs: EPOCHS, valSize: 10 }));
 }
 
 /** λ-pattern-epochs per second (each λ trains on every pattern of every epoch). */

@@ -5,9 +5,10 @@
  * algorithm (functions/trainer/tanh.ts; libm's is several times slower, so an optimized
  * implementation would not call it), exp and log1p are libm's. It is built -Ofast, so the compiler
  * may fuse, reassociate (tanh's split ln2/64 becomes one constant: about 1e-17 absolute) and
- * vectorize. Mini-batches run G patterns at a time (-DG, the batch size up to 16), laid out so the
- * dot products and gradient sums vectorize over patterns, and tanh runs four at a time (AVX2); they sum the
- * gradient in another order than the project's, which is C's freedom here.
+ * vectorize. tanh runs four at a time with AVX2 (across the hidden units, or across patterns).
+ * Mini-batches run G patterns at a time (-DG, the batch size up to 16), laid out so the dot
+ * products and gradient sums vectorize over patterns; they sum the gradient in another order than
+ * the project's, which is C's freedom here.
  *
  * Input (binary, little-endian; bench/c-reference.ts writes it): int32 dim, hidden, n, nval,
  * epochs, batch, l2, regularizeBiases, lambdaCount; float64 eta, lambdas[lambdaCount],

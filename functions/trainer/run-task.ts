@@ -7,7 +7,7 @@ import { applyStandardizer, fitStandardizer, generate } from './data.js';
 import type { Layout } from './mlp.js';
 import { initWeights, layout, penalty } from './mlp.js';
 import { defaultEngine } from './engines.js';
-import type { TrainerEngine } from './trainer-engine.js';
+import type { TrainerEngine, TrainingRun } from './trainer-engine.js';
 import { streamFor } from './rng.js';
 import { metricsDigest } from './digest.js';
 import { taskId } from './ids.js';
@@ -45,10 +45,17 @@ export function prepareTask(task: Task): PreparedTask {
   return { lay, train, validation, init };
 }
 
+/** What a trainer engine runs for `task`: its prepared inputs, its λ, options and shuffle stream. */
+export function trainingRun(task: Task): TrainingRun {
+  const { lay, train, validation, init } = prepareTask(task);
+  return { lay, init, lambdas: task.lambdas, train, validation, opts: task, shuffle: shuffleStream(task) };
+}
+
 /** Trains every λ of `task` and returns its metrics, in the order of `task.lambdas`. */
 export function trainTask(task: Task, engine: TrainerEngine = defaultEngine()): LambdaMetrics[] {
-  const { lay, train, validation, init } = prepareTask(task);
-  const { params, evaluations } = engine.run({ lay, init, lambdas: task.lambdas, train, validation, opts: task, shuffle: shuffleStream(task) });
+  const run = trainingRun(task);
+  const { lay } = run;
+  const { params, evaluations } = engine.run(run);
   return task.lambdas.map((lambda, l): LambdaMetrics => {
     const evaluation = evaluations[l];
     if (!evaluation) return { lambda, diverged: true };

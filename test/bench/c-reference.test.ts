@@ -8,9 +8,8 @@ import { execFileSync } from 'node:child_process';
 import { describe, expect, test } from 'vitest';
 import { buildReference, referenceGroup, runReference } from '../../bench/c-reference.js';
 import { jsEngine } from '../../functions/trainer/js-engine.js';
-import { prepareTask, shuffleStream } from '../../functions/trainer/run-task.js';
+import { prepareTask, trainingRun } from '../../functions/trainer/run-task.js';
 import { type Task, withDefaults } from '../../functions/trainer/task.js';
-import type { TrainingRun } from '../../functions/trainer/trainer-engine.js';
 
 // CI installs a compiler (.ci/run); without one this is skipped, saying so.
 const hasCompiler = (() => {
@@ -22,11 +21,6 @@ const hasCompiler = (() => {
     return false;
   }
 })();
-
-function runOf(task: Task): TrainingRun {
-  const { lay, init, train, validation } = prepareTask(task);
-  return { lay, init, lambdas: task.lambdas, train, validation, opts: task, shuffle: shuffleStream(task) };
-}
 
 const relative = (a: number, b: number) => Math.abs(a - b) / Math.max(1e-6, Math.abs(b));
 
@@ -43,8 +37,8 @@ describe.skipIf(!hasCompiler)('C reference trainer (bench yardstick)', () => {
     const task = withDefaults({ n: 60, seed: 3, initFactor: 1, reg: 'l2', lambdas: [1e-4, 3e-3, 0.05], epochs: 4, valSize: 50, ...options });
     const built = buildReference(task.inputDim, task.hidden, referenceGroup(task.batchSize));
     if ('missing' in built) throw new Error(built.missing);
-    const c = await runReference(built.binary, runOf(task));
-    const js = jsEngine.run(runOf(task));
+    const c = await runReference(built.binary, trainingRun(task));
+    const js = jsEngine.run(trainingRun(task));
     const size = prepareTask(task).lay.size;
     expect(c.lambdas.map((l) => l.params.length)).toEqual(task.lambdas.map(() => size));
     task.lambdas.forEach((_, l) => {
