@@ -5,14 +5,15 @@
  * log1p.ts's vector ports of the fdlibm code the JS kernels run (fdlibm.ts): the module imports
  * nothing but its memory, so no host function, which may round differently per CPU, is called.
  *
- * Memory: the tanh tables at TABLES; everything else is placed by the caller and passed as byte
- * addresses. A pair's parameters are one block of `size` v128 — parameter k of both λ at 16·k —
- * and its coefficients (L2: c = 1 − ηλ, L1: ηλ) one v128.
+ * Memory: the tanh tables at TABLES, then the hidden outputs of the pattern in flight at HIDDEN;
+ * everything else, from dataStart(hidden) on, is placed by the caller and passed as byte addresses.
+ * A pair's parameters are one block of `size` v128 — parameter k of both λ at 16·k — and its
+ * coefficients (L2: c = 1 − ηλ, L1: ηλ) one v128.
  */
 import { F64, I32, OP, SIMD, V128, encodeModule, type FuncDef } from './binary.js';
 import {
-  Fn, add, and, bump, div, doWhile, get, gt, horner, i32, i32Add, i32Mul, load, loadSplat, lt, mul, neg, or, pmax, pmin, select, set,
-  splat, splatBits, splatF64, store, sub, whileLoop, type Expr,
+  Fn, add, and, bump, div, doWhile, get, gt, horner, i32, i32Add, i32Mul, load, loadFixed, loadSplat, lt, mul, neg, or, pmax, pmin, select,
+  set, splat, splatBits, splatF64, store, storeFixed, sub, whileLoop, type Expr,
 } from './expr.js';
 import type { Layout } from '../mlp.js';
 import type { Reg } from '../task.js';
@@ -20,9 +21,22 @@ import { TANH } from '../tanh.js';
 import { expStatements } from './exp.js';
 import { log1pStatements } from './log1p.js';
 
-/** Byte address of tanh's table of 2^(j/64); the caller's data starts at DATA_START. */
+/** Byte address of tanh's table of 2^(j/64). */
 export const TABLES = { exp2: 0 };
-export const DATA_START = 2048;
+/** Byte address of h_j, j = 0…hidden − 1, one v128 each. */
+const HIDDEN = 512;
+
+/**
+ * Hidden units whose tanhs the forward pass computes side by side. At 10-15-1, against h_j kept in
+ * locals: one at a time gives 4–9 % more pattern-epochs/s, groups of 2 to 4 give 11–23 %, and 5
+ * less than 3 (more values live than registers).
+ */
+const UNIT_GROUP = 3;
+
+/** Where the caller's data may start for a network of `hidden` units. */
+export function dataStart(hidden: number): number {
+  return HIDDEN + 16 * hidden;
+}
 
 /**
  * Shape-specific emitters, shared by the three functions. A temporary dead after its statement
@@ -91,19 +105,39 @@ class Emitter {
     ];
   }
 
-  /** Forward pass of the pair at `pb`: fills hs and leaves the logit in `a`. */
-  forward(pb: number, xs: number[], hs: number[], a: number): Expr[] {
+  /**
+   * Forward pass of the pair at `pb`: stores h_j at hidden(j) and leaves the logit in `a`. Units go
+   * UNIT_GROUP at a time: the group's dot products, then its tanhs, then its stores.
+   *
+   * Why in memory: TurboFan places pure arithmetic late, next to its uses, so with h_j in locals
+   * the second half of every tanh sank below all the units' dot products, and their intermediates
+   * spilled (at 10-15-1, 15 % more instructions per pattern). A store keeps its place among the
+   * weight loads, so a group's tanhs are done before the next group's loads; a group's tanhs are
+   * independent chains, which the CPU overlaps (one unit at a time left their latency exposed).
+   */
+  forward(pb: number, xs: number[], a: number): Expr[] {
     const { dim, hidden } = this.lay;
     const out: Expr[] = [];
-    for (let j = 0; j < hidden; j++) {
-      let s: Expr = load(pb, (this.lay.b1 + j) * 16);
-      for (let k = 0; k < dim; k++) s = add(s, mul(load(pb, (j * dim + k) * 16), get(xs[k])));
-      out.push(...this.tanh(hs[j], s));
+    const h = this.v();
+    const sums = Array.from({ length: UNIT_GROUP }, () => this.v());
+    for (let first = 0; first < hidden; first += UNIT_GROUP) {
+      const group = Array.from({ length: Math.min(UNIT_GROUP, hidden - first) }, (_, i) => first + i);
+      for (const j of group) {
+        let s: Expr = load(pb, (this.lay.b1 + j) * 16);
+        for (let k = 0; k < dim; k++) s = add(s, mul(load(pb, (j * dim + k) * 16), get(xs[k])));
+        out.push(set(sums[j - first], s));
+      }
+      for (const j of group) out.push(...this.tanh(h, get(sums[j - first])), storeFixed(HIDDEN + 16 * j, get(h)));
     }
     let sum: Expr = load(pb, this.lay.b2 * 16);
-    for (let j = 0; j < hidden; j++) sum = add(sum, mul(load(pb, (this.lay.v + j) * 16), get(hs[j])));
+    for (let j = 0; j < hidden; j++) sum = add(sum, mul(load(pb, (this.lay.v + j) * 16), this.hidden(j)));
     out.push(set(a, sum));
     return out;
+  }
+
+  /** h_j of the last forward pass. */
+  hidden(j: number): Expr {
+    return loadFixed(HIDDEN + 16 * j);
   }
 
   /** δ = σ(a) − d = 1/(1 + e^−a) − d, as kernels.ts computes it. */
@@ -139,19 +173,19 @@ function online(lay: Layout, reg: Reg, regularizeBiases: boolean): FuncDef {
   const [b, i, pb, cb, q] = [fn.local(I32), fn.local(I32), fn.local(I32), fn.local(I32), fn.local(I32)];
   const [etaV, d, coef, a, delta, ed] = [e.v(), e.v(), e.v(), e.v(), e.v(), e.v()];
   const xs = Array.from({ length: lay.dim }, () => e.v());
-  const hs = Array.from({ length: lay.hidden }, () => e.v());
-  const perPair: Expr[] = [set(coef, load(cb, 0)), ...e.forward(pb, xs, hs, a)];
+  const perPair: Expr[] = [set(coef, load(cb, 0)), ...e.forward(pb, xs, a)];
   perPair.push(
     ...e.delta(delta, a, d),
     set(ed, mul(get(etaV), get(delta))),
     store(pb, lay.b2 * 16, update(load(pb, lay.b2 * 16), regularizeBiases, reg, coef, get(ed))),
   );
-  const [v, edh] = [e.v(), e.v()];
+  const [v, h, edh] = [e.v(), e.v(), e.v()];
   for (let j = 0; j < lay.hidden; j++) {
     perPair.push(
       set(v, load(pb, (lay.v + j) * 16)),
-      set(edh, mul(mul(get(ed), get(v)), sub(splat(1), mul(get(hs[j]), get(hs[j]))))),
-      store(pb, (lay.v + j) * 16, update(get(v), true, reg, coef, mul(get(ed), get(hs[j])))),
+      set(h, e.hidden(j)),
+      set(edh, mul(mul(get(ed), get(v)), sub(splat(1), mul(get(h), get(h))))),
+      store(pb, (lay.v + j) * 16, update(get(v), true, reg, coef, mul(get(ed), get(h)))),
       store(pb, (lay.b1 + j) * 16, update(load(pb, (lay.b1 + j) * 16), regularizeBiases, reg, coef, get(edh))),
     );
     for (let k = 0; k < lay.dim; k++) {
@@ -185,20 +219,20 @@ function batch(lay: Layout, reg: Reg, regularizeBiases: boolean): FuncDef {
   const [start, end, b, i, pb, cb, q] = Array.from({ length: 7 }, () => fn.local(I32));
   const [scale, d, coef, a, delta] = [e.v(), e.v(), e.v(), e.v(), e.v()];
   const xs = Array.from({ length: lay.dim }, () => e.v());
-  const hs = Array.from({ length: lay.hidden }, () => e.v());
   const accumulate = (at: number, x: Expr): Expr => store(gPtr, at * 16, add(load(gPtr, at * 16), x));
   const perPattern: Expr[] = [
     set(i, loadI32(orderPtr, b)),
     ...e.loadPattern(xPtr, dPtr, i, xs, d),
-    ...e.forward(pb, xs, hs, a),
+    ...e.forward(pb, xs, a),
     ...e.delta(delta, a, d),
     accumulate(lay.b2, get(delta)),
   ];
-  const dh = e.v();
+  const [h, dh] = [e.v(), e.v()];
   for (let j = 0; j < lay.hidden; j++) {
     perPattern.push(
-      set(dh, mul(mul(get(delta), load(pb, (lay.v + j) * 16)), sub(splat(1), mul(get(hs[j]), get(hs[j]))))),
-      accumulate(lay.v + j, mul(get(delta), get(hs[j]))),
+      set(h, e.hidden(j)),
+      set(dh, mul(mul(get(delta), load(pb, (lay.v + j) * 16)), sub(splat(1), mul(get(h), get(h))))),
+      accumulate(lay.v + j, mul(get(delta), get(h))),
       accumulate(lay.b1 + j, get(dh)),
     );
     for (let k = 0; k < lay.dim; k++) perPattern.push(accumulate(j * lay.dim + k, mul(get(dh), get(xs[k]))));
@@ -247,7 +281,6 @@ function evaluate(lay: Layout): FuncDef {
   const i = fn.local(I32);
   const a = e.v();
   const xs = Array.from({ length: lay.dim }, () => e.v());
-  const hs = Array.from({ length: lay.hidden }, () => e.v());
   const [dS, al, log] = [fn.local(F64), fn.local(F64), fn.local(F64)];
   const [minusAbs, expMinusAbs, log1pV] = [e.v(), e.v(), e.v()];
   const losses = [fn.local(F64), fn.local(F64)];
@@ -269,7 +302,7 @@ function evaluate(lay: Layout): FuncDef {
     set(i, i32(0)),
     whileLoop(lt32(get(i), get(n)), [
       ...e.loadPattern(xPtr, dPtr, i, xs, undefined),
-      ...e.forward(pb, xs, hs, a),
+      ...e.forward(pb, xs, a),
       set(dAt, i32Add(get(dPtr), i32Mul(get(i), i32(8)))),
       (c) => c.get(dAt).mem(OP.f64Load, 3, 0).set(dS),
       set(minusAbs, select(neg(get(a)), get(a), gt(get(a), splat(0)))),

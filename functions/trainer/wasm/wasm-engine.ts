@@ -8,7 +8,7 @@ import type { Layout } from '../mlp.js';
 import type { Reg } from '../task.js';
 import { TANH_TABLES } from '../tanh.js';
 import { permute } from '../train.js';
-import { DATA_START, TABLES, kernelModule } from './kernel-module.js';
+import { TABLES, dataStart, kernelModule } from './kernel-module.js';
 
 type Online = (xPtr: number, dPtr: number, orderPtr: number, n: number, pPtr: number, cPtr: number, pairs: number, eta: number) => void;
 type Batch = (
@@ -47,7 +47,7 @@ function kernelFor(lay: Layout, reg: Reg, regularizeBiases: boolean): Kernel {
 
 /** Byte regions of one run, each 16-byte aligned. */
 function regions(run: TrainingRun, pairs: number) {
-  let at = DATA_START;
+  let at = dataStart(run.lay.hidden);
   const take = (bytes: number) => {
     const start = at;
     at += Math.ceil(bytes / 16) * 16;
