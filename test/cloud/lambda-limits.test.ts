@@ -120,7 +120,9 @@ describe('the cloud path under Lambda\'s limits', () => {
       const budget = (0.4 * (plan.lambda.min.lambdaDollars + plan.lambda.min.requestDollars)).toPrecision(2);
       const stopped = await runCli(['run', '--spec', spec, '--backend', 'lambda', '--function', 'f', '--store', store, '--max-cost', budget, '--no-report', '--no-progress'], { env });
       expect(stopped.code).toBe(130);
-      expect(stopped.stdout).toMatch(new RegExp(`^budget: --max-cost \\$${budget.replace('.', '\\.')} reached \\(\\$[\\d.]+ spent\\); left to do: \\d+ tasks \\(\\d+ points\\) of this round, predicted ≈ \\$[\\d.]+$`, 'm'));
+      // The CLI prints the number it parsed: toPrecision's "0.00020" comes back as 0.0002.
+      const shown = String(Number(budget)).replace('.', '\\.');
+      expect(stopped.stdout).toMatch(new RegExp(`^budget: --max-cost \\$${shown} reached \\(\\$[\\d.]+ spent\\); left to do: \\d+ tasks \\(\\d+ points\\) of this round, predicted ≈ \\$[\\d.]+$`, 'm'));
       expect(stopped.stdout).toMatch(/^stopped: run the same command again, with a higher --max-cost, to resume$/m);
       const trained = Number(/(\d+) trained now/.exec(stopped.stdout)?.[1]);
       expect(trained).toBeGreaterThan(0);
