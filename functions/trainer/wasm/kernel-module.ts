@@ -17,14 +17,14 @@ import {
 } from './expr.js';
 import type { Layout } from '../mlp.js';
 import type { Reg } from '../task.js';
-import { TANH } from '../tanh.js';
+import { TANH, TANH_TABLES } from '../tanh.js';
 import { expStatements } from './exp.js';
 import { log1pStatements } from './log1p.js';
 
 /** Byte address of tanh's table of 2^(j/64). */
 export const TABLES = { exp2: 0 };
-/** Byte address of h_j, j = 0…hidden − 1, one v128 each. */
-const HIDDEN = 512;
+/** Byte address of h_j, j = 0…hidden − 1, one v128 each: right after the table. */
+const HIDDEN = TABLES.exp2 + 8 * TANH_TABLES.exp2.length;
 
 /**
  * Hidden units whose tanhs the forward pass computes side by side. At 10-15-1, against h_j kept in
