@@ -81,6 +81,9 @@ export interface ReferenceResult {
   lambdas: { trainLoss: number; valLoss: number; params: Float64Array }[];
 }
 
+/** Numbers this process's input files. */
+let inputs = 0;
+
 /** `run`'s λ trained one after another by the C reference, from the epoch orders the project draws. */
 export async function runReference(binary: string, run: TrainingRun): Promise<ReferenceResult> {
   const { lay, init, train, validation, opts, lambdas } = run;
@@ -105,8 +108,6 @@ export async function runReference(binary: string, run: TrainingRun): Promise<Re
     rmSync(input, { force: true });
   }
 }
-
-let inputs = 0;
 
 /**
  * Every task of `tasks` trained by the C reference, `concurrency` processes at a time, in the
