@@ -1,0 +1,65 @@
+/**
+ * The trainer as it stood when issue #12 was filed (commit cc39248, JS kernels only), rebuilt from
+ * git history so it runs beside today's trainer. The issue quotes its targets from another, faster
+ * machine: C's figures and, measured there too, this baseline's. Timing the baseline here gives
+ * the factor between the machines, so the quoted C can be judged on this one: C ran quoted-C ÷
+ * quoted-baseline times as fast as the baseline.
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { build } from 'esbuild';
+import { packageRoot } from '../orchestrator/paths.js';
+
+export const BASELINE_COMMIT = 'cc39248bb0faf4487cc16f18f0c54a7a0899b7da';
+
+/** The issue's figures for its baseline, 14 λ trained together, per λ (pattern-epochs/s). */
+export const QUOTED_BASELINE_14: Record<string, number> = { 'B=1': 3.5e6, 'B=10': 3.2e6, 'B=full': 3.4e6 };
+
+export interface IssueBaseline {
+  /** Pattern-epochs per second per λ of the baseline on this run's protocol and λ. */
+  rate(n: number, batchSize: number, epochs: number, lambdas: readonly number[]): number;
+}
+
+// The same task bench/trainer.bench.ts times, through the baseline's own entry points.
+const ENTRY = `
+import { trainAll } from './functions/trainer/train.js';
+import { prepareTask } from './functions/trainer/run-task.js';
+import { streamFor } from './functions/trainer/rng.js';
+import { withDefaults } from './functions/trainer/task.js';
+export function rate(n, batchSize, epochs, lambdas) {
+  const task = withDefaults({ n, seed: 1, initFactor: 1, reg: 'l2', lambdas, batchSize, epochs, valSize: 10 });
+  const prep = prepareTask(task);
+  const params = new Float64Array(prep.lay.size * lambdas.length);
+  for (let l = 0; l < lambdas.length; l++) params.set(prep.init, l * prep.lay.size);
+  const start = performance.now();
+  trainAll(params, prep.lay, task.lambdas, prep.train, task, streamFor(1, 'shuffle', n));
+  return (n * epochs * lambdas.length) / ((performance.now() - start) / 1000);
+}
+`;
+
+/** The baseline, extracted and bundled once into dist/, or why it cannot be (no git, a shallow clone). */
+export async function issueBaseline(): Promise<IssueBaseline | { missing: string }> {
+  const root = packageRoot();
+  const dir = join(root, 'dist', 'issue-baseline', BASELINE_COMMIT.slice(0, 12));
+  const bundle = join(dir, 'baseline.mjs');
+  if (!existsSync(bundle)) {
+    const partial = `${dir}.${process.pid}`;
+    try {
+      rmSync(partial, { recursive: true, force: true });
+      mkdirSync(partial, { recursive: true });
+      const tar = join(partial, 'functions.tar');
+      execFileSync('git', ['-C', root, 'archive', '-o', tar, BASELINE_COMMIT, 'functions'], { stdio: 'pipe' });
+      execFileSync('tar', ['-xf', tar, '-C', partial], { stdio: 'pipe' });
+      writeFileSync(join(partial, 'entry.mjs'), ENTRY);
+      await build({ entryPoints: [join(partial, 'entry.mjs')], outfile: join(partial, 'baseline.mjs'), bundle: true, platform: 'node', format: 'esm', logLevel: 'silent' });
+      rmSync(dir, { recursive: true, force: true });
+      renameSync(partial, dir);
+    } catch (e) {
+      rmSync(partial, { recursive: true, force: true });
+      return { missing: `no issue baseline: commit ${BASELINE_COMMIT.slice(0, 7)} not buildable here (${(e as Error).message.split('\n')[0]})` };
+    }
+  }
+  return (await import(pathToFileURL(bundle).href)) as IssueBaseline;
+}
