@@ -99,10 +99,6 @@ export const splatF64 = (e: Expr): Expr => (c) => (e(c), c.simd(SIMD.f64x2Splat)
 export const load = (base: number, offset: number): Expr => (c) => (c.get(base), c.simdMem(SIMD.load, 4, offset));
 export const store = (base: number, offset: number, e: Expr): Expr => (c) => (c.get(base), e(c), c.simdMem(SIMD.store, 4, offset));
 
-/** v128 at the fixed byte address `address`. */
-export const loadFixed = (address: number): Expr => (c) => (c.i32(0), c.simdMem(SIMD.load, 4, address));
-export const storeFixed = (address: number, e: Expr): Expr => (c) => (c.i32(0), e(c), c.simdMem(SIMD.store, 4, address));
-
 /** The f64 at address local `base` + `offset` in both lanes. */
 export const loadSplat = (base: number, offset: number): Expr => (c) => (c.get(base), c.simdMem(SIMD.load64Splat, 3, offset));
 
