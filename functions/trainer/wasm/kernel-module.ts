@@ -1,5 +1,5 @@
 /**
- * The WebAssembly SIMD twin of kernels.ts: the same straight-line arithmetic for one network shape,
+ * The WebAssembly SIMD twin of kernels.ts: the same per-parameter arithmetic for one network shape,
  * with two λ per f64x2 (lane 0 and lane 1 each do exactly the operations of one λ, in the JS
  * kernel's order), so both produce identical bits. exp and log1p (evaluation only) are exp.ts's and
  * log1p.ts's vector ports of the fdlibm code the JS kernels run (fdlibm.ts): the module imports
@@ -33,9 +33,9 @@ export const TABLES = { exp2: 0 };
 const HIDDEN = TABLES.exp2 + 8 * TANH_TABLES.exp2.length;
 
 /**
- * Hidden units whose tanhs the forward pass computes side by side. At 10-15-1, against h_j kept in
- * locals: one at a time gives 4–9 % more pattern-epochs/s, groups of 2 to 4 give 11–23 %, and 5
- * less than 3 (more values live than registers).
+ * Hidden units whose tanhs the forward pass computes side by side. At 10-15-1 B = 1, with the
+ * loops: groups of 2 and 3 are fastest, 4 and 5 are 3–10 % slower (more values live than
+ * registers). Unrolled, one at a time was 11–23 % slower than groups of 2 to 4.
  */
 const UNIT_GROUP = 3;
 
@@ -114,8 +114,8 @@ class Emitter {
   /**
    * Forward pass of the pair at `pb`: stores h_j at HIDDEN + 16·j and leaves the logit in `a`
    * (b₂ + v₀h₀ + v₁h₁ + …, in j's order, as kernels.ts sums it). A loop takes UNIT_GROUP units a
-   * turn: their dot products, then their tanhs, each stored and added to the logit; the remainder
-   * of H ÷ UNIT_GROUP gets one more turn, unrolled.
+   * turn: their dot products, then their tanhs, each stored and added to the logit; the remaining
+   * H mod UNIT_GROUP units get one more turn, unrolled.
    *
    * Why in memory: TurboFan places pure arithmetic late, next to its uses, so with h_j in locals
    * the second half of every tanh sank below all the units' dot products, and their intermediates
@@ -172,7 +172,6 @@ function update(w: Expr, regularized: boolean, reg: Reg, coef: number, step: Exp
   return sub(sub(w, mul(get(coef), sign(w))), step);
 }
 
-
 /** online(xPtr, dPtr, orderPtr, n, pPtr, cPtr, pairs, η): one B = 1 epoch over order[0…n). */
 function online(lay: Layout, reg: Reg, regularizeBiases: boolean): FuncDef {
   const fn = new Fn([I32, I32, I32, I32, I32, I32, I32, F64]);
@@ -189,7 +188,7 @@ function online(lay: Layout, reg: Reg, regularizeBiases: boolean): FuncDef {
   );
   const [v, h, edh] = [e.v(), e.v(), e.v()];
   // The update, one hidden unit per turn of a loop: the same operations in the same order as
-  // unrolled, in a fifteenth of the code.
+  // unrolled, in 1/H of the code.
   const [wj, vj, bj, hj, jn] = [fn.local(I32), fn.local(I32), fn.local(I32), fn.local(I32), fn.local(I32)];
   const unit: Expr[] = [
     set(v, load(vj, 0)),
