@@ -6,6 +6,7 @@
  * quoted-baseline times as fast as the baseline.
  */
 import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -39,26 +40,36 @@ export function rate(n, batchSize, epochs, lambdas) {
 }
 `;
 
-/** The baseline, extracted and bundled once into dist/, or why it cannot be (no git, a shallow clone). */
+/** The last line a failed command wrote to stderr (its first is only "Command failed: …"). */
+function reason(e: unknown): string {
+  const stderr = String((e as { stderr?: unknown }).stderr ?? '').trim();
+  return stderr.split('\n').pop() || (e as Error).message.split('\n')[0];
+}
+
+/**
+ * The baseline, extracted and bundled once into dist/ (keyed by the commit and ENTRY), or why it
+ * cannot be (no git, a shallow clone without the commit).
+ */
 export async function issueBaseline(): Promise<IssueBaseline | { missing: string }> {
   const root = packageRoot();
-  const dir = join(root, 'dist', 'issue-baseline', BASELINE_COMMIT.slice(0, 12));
+  const key = createHash('sha256').update(`${BASELINE_COMMIT}\n${ENTRY}`).digest('hex').slice(0, 12);
+  const dir = join(root, 'dist', 'issue-baseline', key);
   const bundle = join(dir, 'baseline.mjs');
   if (!existsSync(bundle)) {
     const partial = `${dir}.${process.pid}`;
     try {
-      rmSync(partial, { recursive: true, force: true });
       mkdirSync(partial, { recursive: true });
       const tar = join(partial, 'functions.tar');
       execFileSync('git', ['-C', root, 'archive', '-o', tar, BASELINE_COMMIT, 'functions'], { stdio: 'pipe' });
       execFileSync('tar', ['-xf', tar, '-C', partial], { stdio: 'pipe' });
       writeFileSync(join(partial, 'entry.mjs'), ENTRY);
       await build({ entryPoints: [join(partial, 'entry.mjs')], outfile: join(partial, 'baseline.mjs'), bundle: true, platform: 'node', format: 'esm', logLevel: 'silent' });
-      rmSync(dir, { recursive: true, force: true });
-      renameSync(partial, dir);
+      // A concurrent run may have finished first: its bundle is the same, keep it.
+      if (!existsSync(bundle)) renameSync(partial, dir);
     } catch (e) {
+      if (!existsSync(bundle)) return { missing: `no issue baseline: commit ${BASELINE_COMMIT.slice(0, 7)} not buildable here (${reason(e)})` };
+    } finally {
       rmSync(partial, { recursive: true, force: true });
-      return { missing: `no issue baseline: commit ${BASELINE_COMMIT.slice(0, 7)} not buildable here (${(e as Error).message.split('\n')[0]})` };
     }
   }
   return (await import(pathToFileURL(bundle).href)) as IssueBaseline;
