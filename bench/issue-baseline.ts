@@ -18,25 +18,35 @@ export const BASELINE_COMMIT = 'cc39248bb0faf4487cc16f18f0c54a7a0899b7da';
 /** The issue's figures for its baseline, 14 λ trained together, per λ (pattern-epochs/s). */
 export const QUOTED_BASELINE_14: Record<string, number> = { 'B=1': 3.5e6, 'B=10': 3.2e6, 'B=full': 3.4e6 };
 
+/** The task both functions train: seed 1, init factor 1, L2, the protocol's other defaults. */
 export interface IssueBaseline {
-  /** Pattern-epochs per second per λ of the baseline on this run's protocol and λ. */
+  /** Pattern-epochs per second per λ of the baseline. */
   rate(n: number, batchSize: number, epochs: number, lambdas: readonly number[]): number;
+  /** The trained parameters, one block per λ. */
+  train(n: number, batchSize: number, epochs: number, lambdas: readonly number[]): Float64Array;
 }
 
-// The same task bench/trainer.bench.ts times, through the baseline's own entry points.
+// The task bench/trainer.bench.ts times, through the baseline's own entry points; only training is
+// timed, as the issue's bench did.
 const ENTRY = `
 import { trainAll } from './functions/trainer/train.js';
 import { prepareTask } from './functions/trainer/run-task.js';
 import { streamFor } from './functions/trainer/rng.js';
 import { withDefaults } from './functions/trainer/task.js';
-export function rate(n, batchSize, epochs, lambdas) {
+function timedTraining(n, batchSize, epochs, lambdas) {
   const task = withDefaults({ n, seed: 1, initFactor: 1, reg: 'l2', lambdas, batchSize, epochs, valSize: 10 });
   const prep = prepareTask(task);
   const params = new Float64Array(prep.lay.size * lambdas.length);
   for (let l = 0; l < lambdas.length; l++) params.set(prep.init, l * prep.lay.size);
   const start = performance.now();
   trainAll(params, prep.lay, task.lambdas, prep.train, task, streamFor(1, 'shuffle', n));
-  return (n * epochs * lambdas.length) / ((performance.now() - start) / 1000);
+  return { params, seconds: (performance.now() - start) / 1000 };
+}
+export function rate(n, batchSize, epochs, lambdas) {
+  return (n * epochs * lambdas.length) / timedTraining(n, batchSize, epochs, lambdas).seconds;
+}
+export function train(n, batchSize, epochs, lambdas) {
+  return timedTraining(n, batchSize, epochs, lambdas).params;
 }
 `;
 
