@@ -128,7 +128,7 @@ class Emitter {
     const [wj, bj, vj, hj, left] = [this.fn.local(I32), this.fn.local(I32), this.fn.local(I32), this.fn.local(I32), this.fn.local(I32)];
     const h = this.v();
     const sums = Array.from({ length: UNIT_GROUP }, () => this.v());
-    // Units first…first + size − 1, relative to the pointers; then the pointers move past them.
+    // `size` units from the pointers on; then the pointers move past them.
     const group = (size: number): Expr[] => {
       const out: Expr[] = [];
       for (let u = 0; u < size; u++) {
