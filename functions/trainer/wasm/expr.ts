@@ -128,3 +128,9 @@ export const doWhile = (body: Expr[], cond: Expr): Expr => (c) => {
   cond(c);
   c.emit(OP.brIf, 0, OP.end);
 };
+
+/** `body` run `times` ≥ 1 times, counting down in the i32 local `counter`. */
+export const repeat = (counter: number, times: number, body: Expr[]): Expr[] => [
+  set(counter, i32(times)),
+  doWhile([...body, bump(counter, -1)], get(counter)),
+];

@@ -18,8 +18,8 @@
  */
 import { F64, I32, OP, SIMD, V128, encodeModule, type FuncDef } from './binary.js';
 import {
-  Fn, add, and, bump, div, doWhile, get, gt, horner, i32, i32Add, i32Mul, load, loadSplat, lt, mul, neg, or, pmax, pmin, select,
-  set, splat, splatBits, splatF64, store, sub, whileLoop, type Expr,
+  Fn, add, and, bump, div, doWhile, get, gt, horner, i32, i32Add, i32Mul, load, loadSplat, lt, mul, neg, or, pmax, pmin, repeat,
+  select, set, splat, splatBits, splatF64, store, sub, whileLoop, type Expr,
 } from './expr.js';
 import type { Layout } from '../mlp.js';
 import type { Reg } from '../task.js';
@@ -42,6 +42,36 @@ const UNIT_GROUP = 3;
 /** Where the caller's data may start for a network of `hidden` units. */
 export function dataStart(hidden: number): number {
   return HIDDEN + 16 * hidden;
+}
+
+/**
+ * The i32 locals the loops over hidden units walk: unit j's W row, b₁ and v in a block of `size`
+ * v128 (a pair's parameters, or its gradient) and h_j. A loop reads through those it needs;
+ * TurboFan drops the others' updates.
+ */
+class UnitCursor {
+  readonly w: number;
+  readonly b: number;
+  readonly v: number;
+  readonly h: number;
+
+  constructor(
+    fn: Fn,
+    private readonly lay: Layout,
+  ) {
+    [this.w, this.b, this.v, this.h] = [fn.local(I32), fn.local(I32), fn.local(I32), fn.local(I32)];
+  }
+
+  /** At unit 0 of the block at address local `block`. */
+  start(block: number): Expr[] {
+    const { b1, v } = this.lay;
+    return [set(this.w, get(block)), set(this.b, i32Add(get(block), i32(b1 * 16))), set(this.v, i32Add(get(block), i32(v * 16))), set(this.h, i32(HIDDEN))];
+  }
+
+  /** On by `units` units. */
+  advance(units: number): Expr[] {
+    return [bump(this.w, units * this.lay.dim * 16), bump(this.b, units * 16), bump(this.v, units * 16), bump(this.h, units * 16)];
+  }
 }
 
 /**
@@ -125,29 +155,25 @@ class Emitter {
    */
   forward(pb: number, xs: number[], a: number): Expr[] {
     const { dim, hidden } = this.lay;
-    const [wj, bj, vj, hj, left] = [this.fn.local(I32), this.fn.local(I32), this.fn.local(I32), this.fn.local(I32), this.fn.local(I32)];
+    const unit = new UnitCursor(this.fn, this.lay);
     const h = this.v();
     const sums = Array.from({ length: UNIT_GROUP }, () => this.v());
-    // `size` units from the pointers on; then the pointers move past them.
+    // `size` units from the cursor on; then the cursor moves past them.
     const group = (size: number): Expr[] => {
       const out: Expr[] = [];
       for (let u = 0; u < size; u++) {
-        let s: Expr = load(bj, u * 16);
-        for (let k = 0; k < dim; k++) s = add(s, mul(load(wj, (u * dim + k) * 16), get(xs[k])));
+        let s: Expr = load(unit.b, u * 16);
+        for (let k = 0; k < dim; k++) s = add(s, mul(load(unit.w, (u * dim + k) * 16), get(xs[k])));
         out.push(set(sums[u], s));
       }
       for (let u = 0; u < size; u++) {
-        out.push(...this.tanh(h, get(sums[u])), store(hj, u * 16, get(h)), set(a, add(get(a), mul(load(vj, u * 16), get(h)))));
+        out.push(...this.tanh(h, get(sums[u])), store(unit.h, u * 16, get(h)), set(a, add(get(a), mul(load(unit.v, u * 16), get(h)))));
       }
-      out.push(bump(wj, size * dim * 16), bump(bj, size * 16), bump(vj, size * 16), bump(hj, size * 16));
-      return out;
+      return [...out, ...unit.advance(size)];
     };
     const whole = Math.floor(hidden / UNIT_GROUP);
-    const out: Expr[] = [
-      set(a, load(pb, this.lay.b2 * 16)),
-      set(wj, get(pb)), set(bj, i32Add(get(pb), i32(this.lay.b1 * 16))), set(vj, i32Add(get(pb), i32(this.lay.v * 16))), set(hj, i32(HIDDEN)),
-    ];
-    if (whole > 0) out.push(set(left, i32(whole)), doWhile([...group(UNIT_GROUP), bump(left, -1)], get(left)));
+    const out: Expr[] = [set(a, load(pb, this.lay.b2 * 16)), ...unit.start(pb)];
+    if (whole > 0) out.push(...repeat(this.fn.local(I32), whole, group(UNIT_GROUP)));
     if (hidden % UNIT_GROUP > 0) out.push(...group(hidden % UNIT_GROUP));
     return out;
   }
@@ -189,20 +215,16 @@ function online(lay: Layout, reg: Reg, regularizeBiases: boolean): FuncDef {
   const [v, h, edh] = [e.v(), e.v(), e.v()];
   // The update, one hidden unit per turn of a loop: the same operations in the same order as
   // unrolled, in 1/H of the code.
-  const [wj, vj, bj, hj, jn] = [fn.local(I32), fn.local(I32), fn.local(I32), fn.local(I32), fn.local(I32)];
-  const unit: Expr[] = [
-    set(v, load(vj, 0)),
-    set(h, load(hj, 0)),
+  const unit = new UnitCursor(fn, lay);
+  const updateUnit: Expr[] = [
+    set(v, load(unit.v, 0)),
+    set(h, load(unit.h, 0)),
     set(edh, mul(mul(get(ed), get(v)), sub(splat(1), mul(get(h), get(h))))),
-    store(vj, 0, update(get(v), true, reg, coef, mul(get(ed), get(h)))),
-    store(bj, 0, update(load(bj, 0), regularizeBiases, reg, coef, get(edh))),
+    store(unit.v, 0, update(get(v), true, reg, coef, mul(get(ed), get(h)))),
+    store(unit.b, 0, update(load(unit.b, 0), regularizeBiases, reg, coef, get(edh))),
   ];
-  for (let k = 0; k < lay.dim; k++) unit.push(store(wj, k * 16, update(load(wj, k * 16), true, reg, coef, mul(get(edh), get(xs[k])))));
-  unit.push(bump(wj, lay.dim * 16), bump(vj, 16), bump(bj, 16), bump(hj, 16), bump(jn, -1));
-  perPair.push(
-    set(wj, get(pb)), set(vj, i32Add(get(pb), i32(lay.v * 16))), set(bj, i32Add(get(pb), i32(lay.b1 * 16))), set(hj, i32(HIDDEN)), set(jn, i32(lay.hidden)),
-    doWhile(unit, get(jn)),
-  );
+  for (let k = 0; k < lay.dim; k++) updateUnit.push(store(unit.w, k * 16, update(load(unit.w, k * 16), true, reg, coef, mul(get(edh), get(xs[k])))));
+  perPair.push(...unit.start(pb), ...repeat(fn.local(I32), lay.hidden, [...updateUnit, ...unit.advance(1)]));
   const code = fn.body(
     set(etaV, splatF64(get(eta))),
     set(b, i32(0)),
@@ -240,18 +262,19 @@ function batch(lay: Layout, reg: Reg, regularizeBiases: boolean): FuncDef {
   // Back-propagation and the batch mean's application, one hidden unit per turn of a loop (each
   // parameter's operations and their order as unrolled; parameters are independent of each other).
   const [h, dh, step] = [e.v(), e.v(), e.v()];
-  const [vj, hj, gw, gb, gv, wj, bj, jn] = Array.from({ length: 8 }, () => fn.local(I32));
+  const [p, g, counter] = [new UnitCursor(fn, lay), new UnitCursor(fn, lay), fn.local(I32)];
   perPattern.push(
-    set(vj, i32Add(get(pb), i32(lay.v * 16))), set(hj, i32(HIDDEN)),
-    set(gw, get(gPtr)), set(gb, i32Add(get(gPtr), i32(lay.b1 * 16))), set(gv, i32Add(get(gPtr), i32(lay.v * 16))), set(jn, i32(lay.hidden)),
-    doWhile([
-      set(h, load(hj, 0)),
-      set(dh, mul(mul(get(delta), load(vj, 0)), sub(splat(1), mul(get(h), get(h))))),
-      accumulate(gv, 0, mul(get(delta), get(h))),
-      accumulate(gb, 0, get(dh)),
-      ...Array.from({ length: lay.dim }, (_, k) => accumulate(gw, k, mul(get(dh), get(xs[k])))),
-      bump(vj, 16), bump(hj, 16), bump(gw, lay.dim * 16), bump(gb, 16), bump(gv, 16), bump(jn, -1),
-    ], get(jn)),
+    ...p.start(pb),
+    ...g.start(gPtr),
+    ...repeat(counter, lay.hidden, [
+      set(h, load(p.h, 0)),
+      set(dh, mul(mul(get(delta), load(p.v, 0)), sub(splat(1), mul(get(h), get(h))))),
+      accumulate(g.v, 0, mul(get(delta), get(h))),
+      accumulate(g.b, 0, get(dh)),
+      ...Array.from({ length: lay.dim }, (_, k) => accumulate(g.w, k, mul(get(dh), get(xs[k])))),
+      ...p.advance(1),
+      ...g.advance(1),
+    ]),
   );
   /** Parameter `at` (relative to `pBase`, its gradient to `gBase`) takes its step; its gradient is cleared. */
   const applyAt = (pBase: number, gBase: number, at: number, regularized: boolean): Expr[] => [
@@ -260,14 +283,15 @@ function batch(lay: Layout, reg: Reg, regularizeBiases: boolean): FuncDef {
     store(pBase, at * 16, update(load(pBase, at * 16), regularized, reg, coef, get(step))),
   ];
   const apply: Expr[] = [
-    set(wj, get(pb)), set(bj, i32Add(get(pb), i32(lay.b1 * 16))), set(vj, i32Add(get(pb), i32(lay.v * 16))),
-    set(gw, get(gPtr)), set(gb, i32Add(get(gPtr), i32(lay.b1 * 16))), set(gv, i32Add(get(gPtr), i32(lay.v * 16))), set(jn, i32(lay.hidden)),
-    doWhile([
-      ...Array.from({ length: lay.dim }, (_, k) => applyAt(wj, gw, k, true)).flat(),
-      ...applyAt(bj, gb, 0, regularizeBiases),
-      ...applyAt(vj, gv, 0, true),
-      bump(wj, lay.dim * 16), bump(bj, 16), bump(vj, 16), bump(gw, lay.dim * 16), bump(gb, 16), bump(gv, 16), bump(jn, -1),
-    ], get(jn)),
+    ...p.start(pb),
+    ...g.start(gPtr),
+    ...repeat(counter, lay.hidden, [
+      ...Array.from({ length: lay.dim }, (_, k) => applyAt(p.w, g.w, k, true)).flat(),
+      ...applyAt(p.b, g.b, 0, regularizeBiases),
+      ...applyAt(p.v, g.v, 0, true),
+      ...p.advance(1),
+      ...g.advance(1),
+    ]),
     ...applyAt(pb, gPtr, lay.b2, regularizeBiases),
   ];
   const code = fn.body(
